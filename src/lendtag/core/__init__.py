@@ -1,0 +1,3 @@
+from lendtag.core.app import Lendtag
+
+__all__ = ["Lendtag"]

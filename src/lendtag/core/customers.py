@@ -1,0 +1,215 @@
+"""Reading customers: lists with filters, one customer in full, a customer as of a past date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Connection, func, or_, select
+
+from lendtag.domain.identity import mask_id_number, mask_phone
+from lendtag.domain.industry import SECTIONS
+from lendtag.domain.region import PROVINCES
+from lendtag.domain.size import classify_size
+from lendtag.errors import NotFoundError
+from lendtag.store.models import (
+    ENTERPRISE_ATTRIBUTES,
+    BureauReport,
+    Enterprise,
+    EnterpriseVersion,
+    FinancialStatement,
+    Loan,
+    RelatedParty,
+)
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+
+
+def customer_summary(row: Any) -> dict[str, Any]:
+    """The fields every customer listing shows, with the size class explained."""
+    section = SECTIONS.get(row.industry_section) if row.industry_section else None
+    province = PROVINCES.get(row.region_code[:2]) if row.region_code else None
+    out: dict[str, Any] = {a: _iso(getattr(row, a)) for a in ENTERPRISE_ATTRIBUTES}
+    out = {"credit_code": row.credit_code, **out}
+    out["industry_section_name"] = (
+        {"zh": section.name_zh, "en": section.name_en} if section else None
+    )
+    out["province"] = (
+        {"code": row.region_code[:2], "zh": province.name_zh, "en": province.name_en}
+        if province
+        else None
+    )
+    if row.industry_code:
+        size = classify_size(row.industry_code, row.employees, row.revenue, row.total_assets)
+        out["size_industry"] = size.size_industry
+        out["size_indicators"] = size.indicators
+        out["size_reason"] = size.reason
+    else:
+        out["size_industry"] = None
+        out["size_indicators"] = {}
+        out["size_reason"] = "no industry code"
+    return out
+
+
+def list_customers(
+    conn: Connection,
+    *,
+    size_class: str | None = None,
+    section: str | None = None,
+    branch: str | None = None,
+    search: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Customers ordered by credit code, filtered on attributes."""
+    t = Enterprise.__table__
+    stmt = select(t).order_by(t.c.credit_code).limit(limit).offset(offset)
+    if size_class:
+        stmt = stmt.where(t.c.size_class == size_class)
+    if section:
+        stmt = stmt.where(t.c.industry_section == section.upper())
+    if branch:
+        stmt = stmt.where(t.c.branch == branch)
+    if search:
+        like = f"%{search}%"
+        stmt = stmt.where(or_(t.c.name.like(like), t.c.credit_code.like(like)))
+    return [customer_summary(r) for r in conn.execute(stmt)]
+
+
+def _version_as_of(conn: Connection, code: str, as_of: dt.date) -> Any:
+    v = EnterpriseVersion.__table__
+    stmt = select(v).where(
+        v.c.credit_code == code,
+        v.c.valid_from <= as_of,
+        or_(v.c.valid_to.is_(None), v.c.valid_to > as_of),
+    )
+    return conn.execute(stmt).first()
+
+
+def _party(p: Any) -> dict[str, Any]:
+    return {
+        "relation": p.relation,
+        "party_type": p.party_type,
+        "name": p.name,
+        "id_number": mask_id_number(p.id_number) if p.id_number else None,
+        "phone": mask_phone(p.phone) if p.phone else None,
+        "share_pct": p.share_pct,
+        "related_credit_code": p.related_credit_code,
+    }
+
+
+def show_customer(conn: Connection, code: str, as_of: dt.date | None = None) -> dict[str, Any]:
+    """One customer with its versions, parties, latest statement and bureau report, loans.
+
+    With ``as_of``, attributes are those valid on that date and only facts known by then
+    (statements reported, bureau reports dated, loans started on or before it) are shown.
+    Personal identifiers are masked.
+    """
+    code = code.strip().upper()
+    current = conn.execute(
+        select(Enterprise.__table__).where(Enterprise.credit_code == code)
+    ).first()
+    if current is None:
+        raise NotFoundError(f"no customer with credit code {code}", details={"credit_code": code})
+    row = current
+    if as_of is not None:
+        row = _version_as_of(conn, code, as_of)
+        if row is None:
+            raise NotFoundError(
+                f"customer {code} has no recorded attributes on {as_of}",
+                details={"credit_code": code, "as_of": as_of.isoformat()},
+            )
+    out = customer_summary(row)
+    out["credit_code"] = code
+    out["as_of"] = as_of.isoformat() if as_of else None
+    out["effective_from"] = _iso(row.valid_from if as_of else current.effective_from)
+    v = EnterpriseVersion.__table__
+    out["versions"] = [
+        {"valid_from": _iso(r.valid_from), "valid_to": _iso(r.valid_to), "batch_id": r.batch_id}
+        for r in conn.execute(
+            select(v.c.valid_from, v.c.valid_to, v.c.batch_id)
+            .where(v.c.credit_code == code)
+            .order_by(v.c.valid_from)
+        )
+    ]
+    parties = RelatedParty.__table__
+    out["related_parties"] = [
+        _party(p)
+        for p in conn.execute(
+            select(parties)
+            .where(parties.c.credit_code == code)
+            .order_by(parties.c.relation, parties.c.name)
+        )
+    ]
+    out["latest_statement"] = _latest_statement(conn, code, as_of)
+    out["latest_bureau_report"] = _latest_bureau(conn, code, as_of)
+    out["loans"] = _loans(conn, code, as_of)
+    return out
+
+
+def _latest_statement(conn: Connection, code: str, as_of: dt.date | None) -> dict[str, Any] | None:
+    s = FinancialStatement.__table__
+    stmt = select(s).where(s.c.credit_code == code, s.c.period_type == "annual")
+    if as_of is not None:
+        stmt = stmt.where(s.c.reported_on <= as_of)
+    rec = conn.execute(stmt.order_by(s.c.period_end.desc()).limit(1)).first()
+    if rec is None:
+        return None
+    return {
+        k: _iso(v) for k, v in rec._mapping.items() if k not in ("id", "batch_id", "credit_code")
+    }
+
+
+def _latest_bureau(conn: Connection, code: str, as_of: dt.date | None) -> dict[str, Any] | None:
+    b = BureauReport.__table__
+    stmt = select(b).where(b.c.credit_code == code)
+    if as_of is not None:
+        stmt = stmt.where(b.c.report_date <= as_of)
+    rec = conn.execute(stmt.order_by(b.c.report_date.desc()).limit(1)).first()
+    if rec is None:
+        return None
+    return {
+        k: _iso(v) for k, v in rec._mapping.items() if k not in ("id", "batch_id", "credit_code")
+    }
+
+
+def _loans(conn: Connection, code: str, as_of: dt.date | None) -> list[dict[str, Any]]:
+    loans = Loan.__table__
+    stmt = select(loans).where(loans.c.credit_code == code).order_by(loans.c.start_date)
+    if as_of is not None:
+        stmt = stmt.where(loans.c.start_date <= as_of)
+    return [
+        {k: _iso(v) for k, v in r._mapping.items() if k not in ("batch_id", "credit_code")}
+        for r in conn.execute(stmt)
+    ]
+
+
+def portfolio_summary(conn: Connection) -> dict[str, Any]:
+    """Counts by size class and industry section, loan totals."""
+    e = Enterprise.__table__
+    by_size = dict(
+        conn.execute(
+            select(e.c.size_class, func.count()).group_by(e.c.size_class).order_by(e.c.size_class)
+        ).all()
+    )
+    by_section = dict(
+        conn.execute(
+            select(e.c.industry_section, func.count())
+            .where(e.c.industry_section.is_not(None))
+            .group_by(e.c.industry_section)
+            .order_by(e.c.industry_section)
+        ).all()
+    )
+    loans = Loan.__table__
+    n_loans, amount = conn.execute(
+        select(func.count(), func.coalesce(func.sum(loans.c.amount), 0))
+    ).one()
+    return {
+        "customers": sum(by_size.values()),
+        "by_size_class": by_size,
+        "by_industry_section": by_section,
+        "loans": n_loans,
+        "loan_amount_yuan": float(amount),
+    }

@@ -1,0 +1,63 @@
+"""Settings: one strict pydantic-settings class, read from ``LENDTAG_*`` variables.
+
+There is no module-level settings object: the CLI and the API build one and hand it
+to :class:`lendtag.core.Lendtag`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./lendtag.db"
+
+
+class Settings(BaseSettings):
+    """lendtag's configuration. Every field is documented in docs/settings.md."""
+
+    model_config = SettingsConfigDict(env_prefix="LENDTAG_", extra="forbid", frozen=True)
+
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        description=(
+            "SQLAlchemy URL of the operational store: sqlite:///path.db (the default, a file "
+            "in the working directory) or postgresql+psycopg://user@host:port/db."
+        ),
+    )
+    import_chunk_rows: int = Field(
+        default=20_000,
+        ge=100,
+        le=1_000_000,
+        description=(
+            "Rows validated and staged per chunk during an import; bounds the memory an "
+            "import uses whatever the size of the file."
+        ),
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        default=30_000,
+        ge=0,
+        description=(
+            "How long a SQLite connection waits for the write lock held by another writer "
+            "before failing, in milliseconds."
+        ),
+    )
+    demo_dir: Path = Field(
+        default=Path("./demo-data"),
+        description="Folder where `lendtag demo` writes the generated demo portfolio files.",
+    )
+    demo_customers: int = Field(
+        default=2_000,
+        ge=10,
+        description="Number of enterprises `lendtag demo` generates and loads.",
+    )
+    demo_seed: int = Field(
+        default=20260630,
+        description="Random seed of the demo portfolio (the same seed gives the same data).",
+    )
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the store is SQLite."""
+        return self.database_url.startswith("sqlite")

@@ -1,0 +1,127 @@
+"""The store: one engine per settings object, SQLite tuned for one writer, PostgreSQL by URL.
+
+Writes go through :meth:`Store.write`, the single writer path: on SQLite it takes the
+database write lock up front (``BEGIN IMMEDIATE``) and serialises writers inside the
+process, so a long import never fails half-way on a lock it could not upgrade.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+
+from lendtag.settings import Settings
+from lendtag.store.errors import NotMigratedError, StoreError
+
+_WRITE_OPTION = "lendtag_write"
+
+
+def _sqlite_engine(url: str, settings: Settings) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is lazy).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        if make_url(url).database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(settings.sqlite_busy_timeout_ms)}")
+        cursor.execute("PRAGMA temp_store=MEMORY")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(_WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def create_store_engine(settings: Settings) -> Engine:
+    """Build the SQLAlchemy engine the settings describe."""
+    url = settings.database_url
+    try:
+        backend = make_url(url).get_backend_name()
+    except Exception as exc:  # sqlalchemy raises ArgumentError for a malformed URL
+        raise StoreError(
+            f"LENDTAG_DATABASE_URL {url!r} is not a database URL; expected e.g. "
+            "sqlite:///./lendtag.db or postgresql+psycopg://user@host:5432/db"
+        ) from exc
+    if backend == "sqlite":
+        return _sqlite_engine(url, settings)
+    if backend == "postgresql":
+        return create_engine(url, pool_pre_ping=True)
+    raise StoreError(f"unsupported database {backend!r} in {url!r}; use sqlite or postgresql")
+
+
+class Store:
+    """Owns the engine of one database and the single write path into it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.engine = create_store_engine(settings)
+        self._write_lock = threading.Lock()
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection in a read transaction."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """The single writer path: one transaction, committed on success, rolled back on error."""
+        with self._write_lock, self.engine.connect() as conn:
+            conn = conn.execution_options(**{_WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+
+    def require_migrated(self) -> None:
+        """Raise :class:`NotMigratedError` unless the schema is at the latest migration."""
+        from lendtag.store.migrate import current_revision, head_revision
+
+        try:
+            with self.engine.connect() as conn:
+                current = current_revision(conn)
+        except Exception as exc:
+            raise StoreError(
+                f"cannot open the database at {self.safe_url}: {type(exc).__name__}"
+            ) from exc
+        head = head_revision()
+        if current is None:
+            raise NotMigratedError(
+                f"the database at {self.safe_url} is not initialised; run `lendtag init` first",
+                details={"database": self.safe_url},
+            )
+        if current != head:
+            raise NotMigratedError(
+                f"the database at {self.safe_url} is at schema {current}, this lendtag needs "
+                f"{head}; run `lendtag init` to migrate it",
+                details={"database": self.safe_url, "current": current, "head": head},
+            )
+
+    @property
+    def safe_url(self) -> str:
+        """The database URL with any password hidden."""
+        return make_url(self.settings.database_url).render_as_string(hide_password=True)
+
+    def table_names(self) -> list[str]:
+        """Names of the tables that exist in the database."""
+        return sorted(inspect(self.engine).get_table_names())
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()

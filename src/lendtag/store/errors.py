@@ -1,0 +1,18 @@
+"""Errors of the store layer."""
+
+from __future__ import annotations
+
+from lendtag.errors import LendtagError
+
+
+class StoreError(LendtagError):
+    """The store cannot be used as asked."""
+
+    code = "store_error"
+
+
+class NotMigratedError(StoreError):
+    """The database has not been initialised, or its schema is older than this lendtag."""
+
+    code = "database_not_migrated"
+    exit_code = 4

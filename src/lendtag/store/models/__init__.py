@@ -1,0 +1,28 @@
+"""All lendtag tables. Importing this package registers them on ``Base.metadata``."""
+
+from lendtag.store.models.base import Base
+from lendtag.store.models.enterprise import (
+    ENTERPRISE_ATTRIBUTES,
+    BureauReport,
+    Enterprise,
+    EnterpriseVersion,
+    FinancialStatement,
+    RelatedParty,
+)
+from lendtag.store.models.ingest import ImportBatch, QuarantineRow
+from lendtag.store.models.loans import Loan, Repayment, RepaymentSchedule
+
+__all__ = [
+    "ENTERPRISE_ATTRIBUTES",
+    "Base",
+    "BureauReport",
+    "Enterprise",
+    "EnterpriseVersion",
+    "FinancialStatement",
+    "ImportBatch",
+    "Loan",
+    "QuarantineRow",
+    "RelatedParty",
+    "Repayment",
+    "RepaymentSchedule",
+]
