@@ -49,8 +49,8 @@ _CHANNELS = ("branch", "core", "app", "web", "api", "bureau")
 _CHANNEL_CUM = (35.0, 55.0, 70.0, 82.0, 92.0, 100.0)
 _OWNERSHIP = ("private", "state", "collective", "foreign", "hmt", "mixed")
 _RATINGS = (
-    (2.6, "AAA"), (2.0, "AA+"), (1.3, "AA"), (0.7, "AA-"), (0.1, "A+"), (-0.4, "A"),
-    (-0.9, "A-"), (-1.3, "BBB+"), (-1.7, "BBB"), (-2.0, "BBB-"), (-2.3, "BB+"), (-2.6, "BB"),
+    (3.3, "AAA"), (2.6, "AA+"), (1.7, "AA"), (1.0, "AA-"), (0.4, "A+"), (-0.2, "A"),
+    (-0.8, "A-"), (-1.3, "BBB+"), (-1.7, "BBB"), (-2.0, "BBB-"), (-2.3, "BB+"), (-2.6, "BB"),
     (-2.9, "BB-"), (-3.2, "B+"), (-3.5, "B"), (-3.8, "B-"), (-4.1, "CCC"), (-4.5, "CC"),
 )  # fmt: skip
 _CAPITAL_LADDER = (
@@ -141,7 +141,8 @@ def _plan_block(seed: int, as_of: dt.date, block: int, start: int, stop: int) ->
             guarantor, borrower = rng.sample(rng.choice(grouped), 2)
         else:
             guarantor, borrower = rng.sample(indexes, 2)
-        pairs.add((guarantor, borrower))
+        if sum(b == borrower for _, b in pairs) < 2:  # at most two guarantors each
+            pairs.add((guarantor, borrower))
     plan.guarantees = sorted(pairs)
     return plan
 
@@ -226,9 +227,9 @@ def _enterprise(
     if category == "2":
         employees = min(employees, rng.randint(1, 9))
 
-    mean_age = (5.0, 9.0, 14.0, 19.0)[_TIER_RANK[tier]]
+    mean_age = (7.0, 10.0, 14.0, 19.0)[_TIER_RANK[tier]]  # years beyond the first half-year
     latest = as_of - dt.timedelta(days=183)
-    age = min(rng.expovariate(1 / mean_age) * 365.25, (latest - _EARLIEST).days)
+    age = min(rng.gammavariate(2.0, mean_age / 2) * 365.25, (latest - _EARLIEST).days)
     established = latest - dt.timedelta(days=int(age))
 
     ownership = "private"
@@ -238,7 +239,7 @@ def _enterprise(
         ownership = rng.choices(_OWNERSHIP, weights=weights)[0]
     elif category == "3":
         ownership = "collective" if rng.random() < 0.5 else "private"
-    listed = category == "1" and rng.random() < (0.002, 0.015, 0.12, 0.6)[_TIER_RANK[tier]]
+    listed = category == "1" and rng.random() < (0.002, 0.01, 0.1, 0.6)[_TIER_RANK[tier]]
 
     strength = rng.gauss(0, 1) + (-0.1, 0.05, 0.25, 0.45)[_TIER_RANK[tier]]
     strength += 0.2 if listed else 0.0
