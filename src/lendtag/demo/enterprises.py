@@ -178,10 +178,10 @@ def _indicators(
     noise = math.exp(rng.gauss(0, 0.3))
     if "revenue" in drawn:
         revenue = drawn["revenue"]
-    elif "employees" in drawn:
-        revenue = drawn["employees"] * profile.revenue_per_employee * noise
-    else:
+    elif "total_assets" in drawn:  # leasing: turnover follows the asset base
         revenue = drawn["total_assets"] / profile.assets_to_revenue * noise
+    else:
+        revenue = drawn["employees"] * profile.revenue_per_employee * noise
     revenue = max(round(revenue, 2), 1.0)
     employees = drawn.get("employees")
     if employees is None:

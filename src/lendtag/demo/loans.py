@@ -66,7 +66,7 @@ _TENORS = {
     "project_finance": (36, 48, 60),
     "trade_finance": (6, 6, 9, 12),
     "bill_discount": (6,),
-    "leasing": (24, 36, 36, 48, 60),
+    "leasing": (12, 24, 36, 36),
 }
 _METHODS = {
     "working_capital": (("equal_installment", 35), ("equal_principal", 25), ("bullet", 40)),
@@ -143,7 +143,7 @@ def _terms(
         freq = 1
     lo, hi = _AMOUNT_YUAN[ent.tier_rank]
     wanted = ent.revenue * 10_000 * rng.uniform(0.05, 0.35)
-    yuan = clamp(wanted, lo, hi) * rng.uniform(0.9, 1.1)
+    yuan = clamp(wanted * rng.uniform(0.9, 1.1), lo, hi)
     step = 10_000 if yuan < 5_000_000 else 100_000
     yuan = max(step, round(yuan / step) * step)
     one_year, five_year = _LPR.get(start.year, _LPR[2023] if start.year < 2023 else _LPR[2025])
