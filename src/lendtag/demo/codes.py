@@ -69,12 +69,20 @@ class CodeMaker:
         return make_credit_code("9" + category + area + self.body(index, established_on))
 
 
+_FIRST_YEAR = min(since for _, since in PERSON_AREAS)
+_AREAS_FOR_YEAR = {  # birth year -> areas whose code already existed that year
+    year: tuple(code for code, since in PERSON_AREAS if since <= year)
+    for year in range(_FIRST_YEAR, 2100)
+}
+
+
 def resident_id(rng: random.Random, birth: dt.date, male: bool) -> str:
     """A valid 18-digit resident identity number (GB 11643) for a real area and birth date."""
-    area = rng.choice(PERSON_AREAS)
+    area = rng.choice(_AREAS_FOR_YEAR[min(max(birth.year, _FIRST_YEAR), 2099)])
     sequence = rng.randrange(0, 500) * 2 + (1 if male else 0)  # 17th digit: odd = male
     first17 = f"{area}{birth:%Y%m%d}{sequence:03d}"
-    return first17 + str(ric.calc_check_digit(first17))
+    # stdnum expects the whole number and ignores its last character.
+    return first17 + str(ric.calc_check_digit(first17 + "0"))
 
 
 _MOBILE_PREFIXES = (
