@@ -1,9 +1,10 @@
 """Small helpers shared by the demo generators: seeded streams, dates, numbers, formatting.
 
 Every random draw in the demo comes from a :class:`random.Random` built by :func:`stream`
-from the portfolio seed, a purpose label and an index. A customer's data therefore depends
-only on (seed, as_of, its index), never on how many customers were generated before it or
-on the order in which files are written.
+from the portfolio seed, a purpose label and an index, so draws for one customer do not
+shift when another customer's generator changes how many numbers it consumes. (Names are
+de-duplicated in order and contract numbers are sequential, so the files as a whole still
+depend on everything generated before.)
 """
 
 from __future__ import annotations
@@ -13,18 +14,14 @@ import datetime as dt
 import hashlib
 import math
 import random
-from typing import TypeVar
 
 __all__ = [
     "add_months",
     "clamp",
     "fmt_cents",
-    "fmt_wan",
     "logistic",
-    "lognormal_between",
     "poisson",
     "stream",
-    "weighted_choice",
 ]
 
 
@@ -48,11 +45,6 @@ def logistic(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x))
 
 
-def lognormal_between(rng: random.Random, low: float, high: float) -> float:
-    """A value spread log-uniformly in [low, high): many small, few large, never outside."""
-    return math.exp(rng.uniform(math.log(low), math.log(high)))
-
-
 def poisson(rng: random.Random, mean: float) -> int:
     """A Poisson draw (Knuth's method; the demo only uses small means)."""
     if mean <= 0:
@@ -65,14 +57,6 @@ def poisson(rng: random.Random, mean: float) -> int:
     return k
 
 
-T = TypeVar("T")
-
-
-def weighted_choice(rng: random.Random, items: tuple[T, ...], cum_weights: tuple[float, ...]) -> T:
-    """One of ``items`` drawn with the given cumulative weights."""
-    return rng.choices(items, cum_weights=cum_weights)[0]
-
-
 def add_months(day: dt.date, months: int, anchor_day: int | None = None) -> dt.date:
     """``day`` moved by ``months`` calendar months; the day is clamped to the month's end.
 
@@ -83,12 +67,6 @@ def add_months(day: dt.date, months: int, anchor_day: int | None = None) -> dt.d
     month += 1
     wanted = anchor_day if anchor_day is not None else day.day
     return dt.date(year, month, min(wanted, calendar.monthrange(year, month)[1]))
-
-
-def fmt_wan(value: float) -> str:
-    """An amount in 万元 with two decimals, never printed as ``-0.00``."""
-    text = f"{value:.2f}"
-    return "0.00" if text == "-0.00" else text
 
 
 def fmt_cents(cents: int) -> str:
