@@ -26,7 +26,10 @@ ID_NUMBER = "11010519491231002X"
 @pytest.fixture
 def loaded(lt: Lendtag, tmp_path: Path) -> Lendtag:
     lt.import_file(
-        "customers", write_csv(tmp_path / "c.csv", [customer(1), customer(2)]), today=TODAY
+        "customers",
+        write_csv(tmp_path / "c.csv", [customer(1), customer(2)]),
+        effective_date=dt.date(2020, 1, 1),
+        today=TODAY,
     )
     return lt
 

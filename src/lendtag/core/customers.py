@@ -78,12 +78,13 @@ def list_customers(
     return [customer_summary(r) for r in conn.execute(stmt)]
 
 
-def _version_as_of(conn: Connection, code: str, as_of: dt.date) -> Any:
+def _version_as_of(conn: Connection, current: Any, as_of: dt.date) -> Any:
+    """The attributes valid on ``as_of``: the current row, or the past version covering it."""
+    if as_of >= current.effective_from:
+        return current
     v = EnterpriseVersion.__table__
     stmt = select(v).where(
-        v.c.credit_code == code,
-        v.c.valid_from <= as_of,
-        or_(v.c.valid_to.is_(None), v.c.valid_to > as_of),
+        v.c.credit_code == current.credit_code, v.c.valid_from <= as_of, v.c.valid_to > as_of
     )
     return conn.execute(stmt).first()
 
@@ -115,7 +116,7 @@ def show_customer(conn: Connection, code: str, as_of: dt.date | None = None) -> 
         raise NotFoundError(f"no customer with credit code {code}", details={"credit_code": code})
     row = current
     if as_of is not None:
-        row = _version_as_of(conn, code, as_of)
+        row = _version_as_of(conn, current, as_of)
         if row is None:
             raise NotFoundError(
                 f"customer {code} has no recorded attributes on {as_of}",
@@ -124,15 +125,18 @@ def show_customer(conn: Connection, code: str, as_of: dt.date | None = None) -> 
     out = customer_summary(row)
     out["credit_code"] = code
     out["as_of"] = as_of.isoformat() if as_of else None
-    out["effective_from"] = _iso(row.valid_from if as_of else current.effective_from)
+    out["effective_from"] = _iso(current.effective_from if row is current else row.valid_from)
     v = EnterpriseVersion.__table__
+    past = conn.execute(
+        select(v.c.valid_from, v.c.valid_to, v.c.batch_id)
+        .where(v.c.credit_code == code)
+        .order_by(v.c.valid_from)
+    )
     out["versions"] = [
         {"valid_from": _iso(r.valid_from), "valid_to": _iso(r.valid_to), "batch_id": r.batch_id}
-        for r in conn.execute(
-            select(v.c.valid_from, v.c.valid_to, v.c.batch_id)
-            .where(v.c.credit_code == code)
-            .order_by(v.c.valid_from)
-        )
+        for r in past
+    ] + [
+        {"valid_from": _iso(current.effective_from), "valid_to": None, "batch_id": current.batch_id}
     ]
     parties = RelatedParty.__table__
     out["related_parties"] = [

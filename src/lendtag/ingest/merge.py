@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Column, Connection, Numeric, Table, and_, bindparam, select, tuple_, update
+from sqlalchemy import Column, Connection, Numeric, Table, select, tuple_
 
 from lendtag.ingest.errors import RowProblem
 from lendtag.ingest.specs import Kind
+from lendtag.store.bulk import bulk_insert, bulk_update
 from lendtag.store.models import ENTERPRISE_ATTRIBUTES, Base
 
 Row = tuple[int, dict[str, Any]]  # (row number, values)
@@ -56,13 +57,6 @@ class Merger:
         self.counts = MergeCounts()
 
     # -- helpers -------------------------------------------------------------------------
-    def _normalise(self, values: dict[str, Any]) -> dict[str, Any]:
-        row = {c: values.get(c) for c in self.data_columns}
-        for c, scale in self.scales.items():
-            if row[c] is not None:
-                row[c] = round(row[c], scale)
-        return row
-
     def _existing(self, keys: Sequence[tuple[Any, ...]]) -> dict[tuple[Any, ...], Any]:
         key_cols = [self.table.c[k] for k in self.kind.key]
         extra = [self.table.c.effective_from] if self.versioned else []
@@ -96,70 +90,51 @@ class Merger:
     def merge(self, rows: list[Row], default_effective: dt.date) -> None:
         """Insert new keys, update changed ones; later rows of the chunk win."""
         latest: dict[tuple[Any, ...], Row] = {}
+        key_names = self.kind.key
         for row_no, values in rows:
-            key = tuple(values[k] for k in self.kind.key)
+            key = tuple(values[k] for k in key_names)
             if key in latest:
                 self.counts.superseded += 1
             latest[key] = (row_no, values)
         existing = self._existing(list(latest))
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
-        versions_close: list[dict[str, Any]] = []
-        versions_fix: list[dict[str, Any]] = []
-        versions_new: list[dict[str, Any]] = []
-        stamp = {"batch_id": self.batch_id}
-        if self.versioned or "updated_at" in self.table.c:
-            stamp["updated_at"] = self.now  # type: ignore[assignment]
-        for key, (row_no, values) in latest.items():
-            row = self._normalise(values)
+        history: list[dict[str, Any]] = []
+        batch_id, now, versioned = self.batch_id, self.now, self.versioned
+        for key, (row_no, row) in latest.items():
             old = existing.get(key)
-            effective = values.get("effective_date") or default_effective
+            row["batch_id"] = batch_id
+            row["updated_at"] = now
             if old is None:
-                if self.versioned:
-                    row |= {"effective_from": effective, "created_at": self.now}
-                    versions_new.append(self._version(row, effective))
-                inserts.append(row | stamp)
+                if versioned:
+                    row["effective_from"] = row.get("effective_date") or default_effective
+                    row["created_at"] = now
+                inserts.append(row)
                 continue
             if not self._differs(old, row):
                 self.counts.unchanged += 1
                 continue
-            if self.versioned:
+            if versioned:
+                effective = row.get("effective_date") or default_effective
                 current_from: dt.date = old[-1]
                 if effective < current_from:
-                    self.counts.rejected.append(
-                        (
-                            row_no,
-                            RowProblem(
-                                "effective_date",
-                                effective.isoformat(),
-                                f"effective date {effective} is before the latest recorded change "
-                                f"({current_from}); back-dated corrections are not applied",
-                                "backdated",
-                            ),
-                        )
-                    )
+                    self.counts.rejected.append((row_no, _backdated(effective, current_from)))
                     continue
-                if effective == current_from:
-                    versions_fix.append(
-                        self._version(row, effective) | {"k_code": key[0], "k_from": effective}
-                    )
-                else:
-                    versions_close.append({"k_code": key[0], "k_to": effective})
-                    versions_new.append(self._version(row, effective))
+                if effective > current_from:  # the same day corrects the current version
+                    history.append(self._past_version(old, current_from, effective))
                 row["effective_from"] = effective
-            updates.append(
-                row | stamp | {f"k_{k}": v for k, v in zip(self.kind.key, key, strict=True)}
-            )
-        self._write(inserts, updates, versions_close, versions_fix, versions_new)
+            updates.append(row)
+        self._write(inserts, updates, history)
         self.counts.inserted += len(inserts)
         self.counts.updated += len(updates)
 
-    def _version(self, row: dict[str, Any], valid_from: dt.date) -> dict[str, Any]:
-        attrs = {a: row.get(a) for a in ENTERPRISE_ATTRIBUTES}
+    def _past_version(self, old: Any, valid_from: dt.date, valid_to: dt.date) -> dict[str, Any]:
+        values = dict(zip(self.compare, old[len(self.kind.key) : -1], strict=True))
+        attrs = {a: values[a] for a in ENTERPRISE_ATTRIBUTES}
         return attrs | {
-            "credit_code": row["credit_code"],
+            "credit_code": old[0],
             "valid_from": valid_from,
-            "valid_to": None,
+            "valid_to": valid_to,
             "batch_id": self.batch_id,
         }
 
@@ -167,36 +142,31 @@ class Merger:
         self,
         inserts: list[dict[str, Any]],
         updates: list[dict[str, Any]],
-        close: list[dict[str, Any]],
-        fix: list[dict[str, Any]],
-        new: list[dict[str, Any]],
+        history: list[dict[str, Any]],
     ) -> None:
         t = self.table
-        if inserts:
-            self.conn.execute(t.insert(), inserts)
-        if updates:
-            values = {c: bindparam(c) for c in updates[0] if not c.startswith("k_")}
-            cond = and_(*(t.c[k] == bindparam(f"k_{k}") for k in self.kind.key))
-            self.conn.execute(update(t).where(cond).values(values), updates)
-        if not self.versioned:
-            return
-        v = Base.metadata.tables["enterprise_versions"]
-        if close:
-            self.conn.execute(
-                update(v)
-                .where(v.c.credit_code == bindparam("k_code"), v.c.valid_to.is_(None))
-                .values(valid_to=bindparam("k_to")),
-                close,
-            )
-        if fix:
-            skip = ("k_code", "k_from", "credit_code", "valid_from")
-            self.conn.execute(
-                update(v)
-                .where(
-                    v.c.credit_code == bindparam("k_code"), v.c.valid_from == bindparam("k_from")
-                )
-                .values({c: bindparam(c) for c in fix[0] if c not in skip}),
-                fix,
-            )
-        if new:
-            self.conn.execute(v.insert(), new)
+        stored = [c.name for c in t.columns if c.name not in ("id",)]
+        columns = [c for c in stored if not inserts or c in inserts[0]]
+        inserts.sort(key=lambda r: tuple(r[k] for k in self.kind.key))  # B-tree locality
+        bulk_insert(self.conn, t, inserts, columns)
+        changed = [c for c in stored if c not in ("created_at",)]
+        bulk_update(
+            self.conn,
+            t,
+            self.kind.key,
+            updates,
+            [c for c in changed if not updates or c in updates[0]],
+        )
+        if self.versioned:
+            versions = Base.metadata.tables["enterprise_versions"]
+            bulk_insert(self.conn, versions, history)
+
+
+def _backdated(effective: dt.date, current_from: dt.date) -> RowProblem:
+    return RowProblem(
+        "effective_date",
+        effective.isoformat(),
+        f"effective date {effective} is before the latest recorded change ({current_from}); "
+        "back-dated corrections are not applied",
+        "backdated",
+    )

@@ -18,7 +18,7 @@ from lendtag.core.reporting import NullReporter, Reporter
 from lendtag.errors import InputError
 from lendtag.ingest.errors import RowProblem
 from lendtag.ingest.merge import Merger, Row
-from lendtag.ingest.readers import RawRow, open_source
+from lendtag.ingest.readers import RawRow, Source, open_source
 from lendtag.ingest.specs import KINDS, Context, Kind
 from lendtag.ingest.validate import RowValidator, check_header
 from lendtag.store.db import Store
@@ -144,8 +144,25 @@ def run_import(
     columns = [c.name for c in kind.columns]
     sha = file_sha256(path) if path.is_file() else ""
     src = open_source(path, columns, reporter.update, encoding=encoding, sheet=sheet)
-    if src.format != "jsonl":
-        check_header(kind, src.header, source_name)
+    try:
+        if src.format != "jsonl":
+            check_header(kind, src.header, source_name)
+        return _run(store, kind, src, sha, channel, effective_date or today, today, reporter)
+    finally:
+        src.close()
+
+
+def _run(
+    store: Store,
+    kind: Kind,
+    src: Source,
+    sha: str,
+    channel: str | None,
+    effective: dt.date,
+    today: dt.date,
+    reporter: Reporter,
+) -> BatchResult:
+    source_name = str(src.path)
     started = utcnow()
     try:
         with store.write() as conn:
@@ -168,7 +185,7 @@ def run_import(
                 source_name,
                 sha,
                 channel,
-                effective_date or today,
+                effective,
                 today,
                 store.settings.import_chunk_rows,
                 reporter,

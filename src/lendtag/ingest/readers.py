@@ -64,7 +64,8 @@ class Source:
     encoding: str | None
     header: list[str]
     rows: Iterator[RawRow]
-    size: int  # bytes
+    size: int  # bytes (rows for XLSX)
+    close: Callable[[], None]
 
 
 def _strip(cells: list[str]) -> Cells:
@@ -125,7 +126,7 @@ def open_csv(path: Path, progress: Callable[[int], None], encoding: str | None =
         finally:
             text.close()
 
-    return Source(path, "csv", encoding, header, rows(), path.stat().st_size)
+    return Source(path, "csv", encoding, header, rows(), path.stat().st_size, text.close)
 
 
 def cell_text(value: Any) -> str | None:
@@ -199,7 +200,7 @@ def open_xlsx(path: Path, progress: Callable[[int], None], sheet: str | None = N
         finally:
             book.close()
 
-    return Source(path, "xlsx", None, header, rows(), ws.max_row or 0)
+    return Source(path, "xlsx", None, header, rows(), ws.max_row or 0, book.close)
 
 
 def open_jsonl(
@@ -272,7 +273,7 @@ def open_jsonl(
         finally:
             text.close()
 
-    return Source(path, "jsonl", encoding, list(columns), rows(), path.stat().st_size)
+    return Source(path, "jsonl", encoding, list(columns), rows(), path.stat().st_size, text.close)
 
 
 def open_source(

@@ -72,27 +72,26 @@ class Enterprise(_EnterpriseAttributes, Base):
     updated_at: Mapped[Timestamp]
 
     __table_args__ = (
-        Index("ix_enterprises_size_class", "size_class"),
-        Index("ix_enterprises_industry_section", "industry_section"),
         Index("ix_enterprises_branch", "branch"),
     )
 
 
 class EnterpriseVersion(_EnterpriseAttributes, Base):
-    """One dated version of an enterprise's attributes: valid on [valid_from, valid_to)."""
+    """A past version of an enterprise's attributes, valid on [valid_from, valid_to).
+
+    The current version lives in ``enterprises`` (valid from ``effective_from``); the view
+    ``enterprise_timeline`` unions both, with ``valid_to`` NULL for the current one.
+    """
 
     __tablename__ = "enterprise_versions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     credit_code: Mapped[CreditCode] = mapped_column(ForeignKey("enterprises.credit_code"))
     valid_from: Mapped[dt.date] = mapped_column(Date)
-    valid_to: Mapped[dt.date | None] = mapped_column(Date)  # NULL: still current
+    valid_to: Mapped[dt.date] = mapped_column(Date)
     batch_id: Mapped[int | None] = mapped_column(Integer)
 
-    __table_args__ = (
-        UniqueConstraint("credit_code", "valid_from"),
-        Index("ix_enterprise_versions_open", "credit_code", "valid_to"),
-    )
+    __table_args__ = (UniqueConstraint("credit_code", "valid_from"),)
 
 
 class RelatedParty(Base):
