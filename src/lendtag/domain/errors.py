@@ -6,6 +6,14 @@ Every error carries a machine-readable ``code`` (``"credit_code.checksum"``) and
 
 from __future__ import annotations
 
+__all__ = [
+    "CreditCodeError",
+    "DomainError",
+    "IdentityError",
+    "IndustryCodeError",
+    "RegionCodeError",
+]
+
 
 class DomainError(ValueError):
     """A value breaks a domain rule (a code, a symbol, an identifier).
