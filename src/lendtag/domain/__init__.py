@@ -22,6 +22,14 @@ from lendtag.domain.errors import (
     IndustryCodeError,
     RegionCodeError,
 )
+from lendtag.domain.identity import (
+    PERSONAL_FIELDS,
+    FieldClassification,
+    mask_id_number,
+    mask_phone,
+    validate_mobile,
+    validate_resident_id,
+)
 from lendtag.domain.industry import (
     DIVISIONS,
     SECTIONS,
@@ -31,6 +39,12 @@ from lendtag.domain.industry import (
     division_name,
     parse_industry_code,
     section_name,
+)
+from lendtag.domain.region import (
+    PROVINCES,
+    Province,
+    RegionCode,
+    parse_region_code,
 )
 from lendtag.domain.size import (
     INCLUSIVE_FINANCE_CAP_WAN,
@@ -49,6 +63,8 @@ __all__ = [
     "CHARSET",
     "DIVISIONS",
     "INCLUSIVE_FINANCE_CAP_WAN",
+    "PERSONAL_FIELDS",
+    "PROVINCES",
     "SECTIONS",
     "SIZE_INDUSTRIES",
     "SIZE_TABLE",
@@ -58,9 +74,12 @@ __all__ = [
     "CreditCodeError",
     "Division",
     "DomainError",
+    "FieldClassification",
     "IdentityError",
     "IndustryCode",
     "IndustryCodeError",
+    "Province",
+    "RegionCode",
     "RegionCodeError",
     "Section",
     "SizeClass",
@@ -70,10 +89,15 @@ __all__ = [
     "classify_size",
     "division_name",
     "make_credit_code",
+    "mask_id_number",
+    "mask_phone",
     "normalize_credit_code",
     "org_code_warning",
     "parse_industry_code",
+    "parse_region_code",
     "section_name",
     "size_industry_for",
     "validate_credit_code",
+    "validate_mobile",
+    "validate_resident_id",
 ]
