@@ -193,12 +193,12 @@ def _loans(conn: Connection, code: str, as_of: dt.date | None) -> list[dict[str,
 def portfolio_summary(conn: Connection) -> dict[str, Any]:
     """Counts by size class and industry section, loan totals."""
     e = Enterprise.__table__
-    by_size = dict(
+    by_size: dict[str, int] = dict(
         conn.execute(
             select(e.c.size_class, func.count()).group_by(e.c.size_class).order_by(e.c.size_class)
         ).all()
     )
-    by_section = dict(
+    by_section: dict[str, int] = dict(
         conn.execute(
             select(e.c.industry_section, func.count())
             .where(e.c.industry_section.is_not(None))
