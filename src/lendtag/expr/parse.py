@@ -279,6 +279,12 @@ def _token_error(text: str, token: Token, following: Token | None) -> Expression
             end=end,
             construct="parameter",
         )
+    if kind == _T.DOT:
+        if following is not None and following.token_type == _T.NUMBER:
+            message = f"write a number with a digit before the point: 0.{following.text}"
+        else:
+            message = "qualified names (table.column) are not allowed: write the column name"
+        return UnsupportedConstructError(message, source=text, start=start, end=end, construct=".")
     if kind == _T.DCOLON:
         return UnsupportedConstructError(
             "casts ('::') are not allowed",

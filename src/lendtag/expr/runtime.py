@@ -21,6 +21,8 @@ _UPPER = str.maketrans(ascii_lowercase, ascii_uppercase)
 
 def round_half_away(value: float, digits: int) -> float:
     """``sign(x) * floor(|x| * 10^n + 0.5) / 10^n`` in doubles, as every SQL back end does it."""
+    if math.isinf(value):
+        return value
     sign = 1.0 if value > 0 else (-1.0 if value < 0 else 0.0)
     if digits == 0:
         return sign * float(math.floor(abs(value) + 0.5))

@@ -92,11 +92,22 @@ class SQLiteCompiler(SqlCompiler):
 
 
 class PostgresCompiler(SqlCompiler):
-    """PostgreSQL: exact numerics for decimal literals, collation-aware text, LIKE escapes."""
+    """PostgreSQL: exact numerics for decimal literals, collation-aware text, LIKE escapes.
+
+    Text is compared under the "C" collation whatever the columns' own collations: every
+    text column is read as ``"name" COLLATE "C"`` (so no two implicit collations ever meet)
+    and ordering operands of literals get it too.
+    """
 
     dialect = "postgres"
 
+    def _visit_Name(self, node: n.Name) -> exp.Expr:
+        column = super()._visit_Name(node)
+        return self.ordered_text(column) if node.type == Type.TEXT else column
+
     def ordered_text(self, node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Collate):
+            return node
         return exp.Collate(this=paren(node, 9), expression=exp.Identifier(this="C", quoted=True))
 
     def like(self, operand: exp.Expr, pattern: n.Node) -> exp.Expr:

@@ -273,8 +273,11 @@ class SqlCompiler:
     def _visit_Arithmetic(self, node: n.Arithmetic) -> exp.Expr:
         if node.op == "/":
             left = cast(self.sql(node.left), "DOUBLE")
-            right = call("NULLIF", self.sql(node.right), exp.Literal.number(0))
-            return exp.Div(this=left, expression=right)
+            right = self.sql(node.right)
+            constant = isinstance(node.right, n.Literal) and node.right.value not in (None, 0)
+            if not constant:
+                right = call("NULLIF", right, exp.Literal.number(0))
+            return exp.Div(this=left, expression=paren(right, 7, strict=True))
         left_sql, right_sql = self.widened([node.left, node.right], node.type)
         return exp.Mul(this=paren(left_sql, 7), expression=paren(right_sql, 7, strict=True))
 
@@ -305,8 +308,8 @@ class SqlCompiler:
         operand = paren(self.sql(node.operand), 4, strict=True)
         result = exp.Between(
             this=self.text_operand(node.operand, operand),
-            low=paren(self.sql(node.low), 4, strict=True),
-            high=paren(self.sql(node.high), 4, strict=True),
+            low=_bound(self.sql(node.low)),
+            high=_bound(self.sql(node.high)),
         )
         return exp.Not(this=result) if node.negated else result
 
@@ -377,6 +380,13 @@ class SqlCompiler:
 
     def _function_years_between(self, node: n.Call) -> exp.Expr:
         return self.complete_periods(node, 416, 416)
+
+
+def _bound(node: exp.Expr) -> exp.Expr:
+    """A BETWEEN bound: PostgreSQL's grammar takes no COLLATE there without parentheses."""
+    if isinstance(node, exp.Collate):
+        return exp.Paren(this=node)
+    return paren(node, 4, strict=True)
 
 
 def _double_percent(node: exp.Expr) -> exp.Expr:
