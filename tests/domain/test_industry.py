@@ -6,10 +6,13 @@ import pytest
 
 from lendtag.domain.errors import IndustryCodeError
 from lendtag.domain.industry import (
+    CLASSES,
     DIVISIONS,
+    GROUPS,
     SECTIONS,
     IndustryCode,
     division_name,
+    industry_name,
     parse_industry_code,
     section_name,
 )
@@ -124,3 +127,70 @@ def test_names() -> None:
         section_name("Z")
     with pytest.raises(IndustryCodeError):
         division_name("99")
+
+
+# --- groups and classes ------------------------------------------------------------------
+
+
+def test_group_and_class_counts() -> None:
+    # Official: 473 groups, 1382 classes after Amendment No. 1; the public lists we could
+    # obtain and cross-check hold 1381 classes (see docs/domain.md).
+    assert len(GROUPS) == 473
+    assert len(CLASSES) == 1381
+
+
+def test_hierarchy_is_consistent() -> None:
+    for group in GROUPS:
+        assert len(group) == 3 and group[:2] in DIVISIONS
+    for klass in CLASSES:
+        assert len(klass) == 4 and klass[:3] in GROUPS
+    # Every group has at least one class and every division at least one group.
+    assert {c[:3] for c in CLASSES} == set(GROUPS)
+    assert {g[:2] for g in GROUPS} == set(DIVISIONS)
+
+
+def test_every_listed_code_parses() -> None:
+    for code in [*DIVISIONS, *GROUPS, *CLASSES]:
+        parsed = parse_industry_code(code)
+        assert parsed.code == DIVISIONS[code[:2]].section + code
+        assert industry_name(parsed)
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("0111", "稻谷种植"),
+        ("C3011", "水泥制造"),
+        ("C3110", "炼铁"),
+        ("C2522", "煤制合成气生产"),
+        ("C3969", "其他智能消费设备制造"),
+        ("F5267", "机动车充电销售"),
+        ("G591", "装卸搬运"),
+        ("K7040", "房地产租赁经营"),
+        ("L7123", "文化用品设备出租"),
+        ("R905", "文化体育娱乐活动与经纪代理服务"),
+        ("I6513", "应用软件开发"),
+        ("T9700", "国际组织"),
+        ("C30", "非金属矿物制品业"),
+    ],
+)
+def test_names_of_known_codes(code: str, name: str) -> None:
+    assert industry_name(code) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "error_code", "fragment"),
+    [
+        ("C3019", "industry.class", "class 3019 does not exist"),
+        ("C3019", "industry.class", "group 301 (水泥、石灰和石膏制造) has classes 3011, 3012"),
+        ("C318", "industry.group", "group 318 does not exist"),
+        ("C3180", "industry.group", "division 31 (黑色金属冶炼和压延加工业) has groups 311"),
+        ("6510", "industry.class", "class 6510 does not exist"),  # 2011 code, split in 2017
+        ("0110", "industry.class", "group 011"),
+    ],
+)
+def test_group_and_class_errors(text: str, error_code: str, fragment: str) -> None:
+    with pytest.raises(IndustryCodeError) as info:
+        parse_industry_code(text)
+    assert info.value.code == error_code
+    assert fragment in info.value.message

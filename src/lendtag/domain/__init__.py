@@ -31,12 +31,15 @@ from lendtag.domain.identity import (
     validate_resident_id,
 )
 from lendtag.domain.industry import (
+    CLASSES,
     DIVISIONS,
+    GROUPS,
     SECTIONS,
     Division,
     IndustryCode,
     Section,
     division_name,
+    industry_name,
     parse_industry_code,
     section_name,
 )
@@ -72,7 +75,9 @@ from lendtag.domain.size import (
 __all__ = [
     "AUTHORITIES",
     "CHARSET",
+    "CLASSES",
     "DIVISIONS",
+    "GROUPS",
     "INCLUSIVE_FINANCE_CAP_WAN",
     "MASTER_SCALE",
     "PD_FLOOR",
@@ -104,6 +109,7 @@ __all__ = [
     "classify_size",
     "division_name",
     "grade_for_pd",
+    "industry_name",
     "make_credit_code",
     "mask_id_number",
     "mask_phone",

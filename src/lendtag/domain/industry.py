@@ -19,15 +19,20 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
+from lendtag.domain.data.gbt4754_2017 import CLASSES as _CLASS_NAMES
+from lendtag.domain.data.gbt4754_2017 import GROUPS as _GROUP_NAMES
 from lendtag.domain.errors import IndustryCodeError
 
 __all__ = [
+    "CLASSES",
     "DIVISIONS",
+    "GROUPS",
     "SECTIONS",
     "Division",
     "IndustryCode",
     "Section",
     "division_name",
+    "industry_name",
     "parse_industry_code",
     "section_name",
 ]
@@ -283,6 +288,20 @@ DIVISIONS: Mapping[str, Division] = MappingProxyType(
 """The 97 divisions, '01'..'97' → :class:`Division`."""
 
 
+GROUPS: Mapping[str, str] = MappingProxyType(_GROUP_NAMES)
+"""The 473 groups (中类), '011'..'970' → zh name."""
+
+CLASSES: Mapping[str, str] = MappingProxyType(_CLASS_NAMES)
+"""The classes (小类), '0111'..'9700' → zh name (1381 of the official 1382; see docs)."""
+
+_GROUPS_OF: dict[str, list[str]] = {}
+for _g in GROUPS:
+    _GROUPS_OF.setdefault(_g[:2], []).append(_g)
+_CLASSES_OF: dict[str, list[str]] = {}
+for _c in CLASSES:
+    _CLASSES_OF.setdefault(_c[:3], []).append(_c)
+
+
 @dataclass(frozen=True, slots=True)
 class IndustryCode:
     """A parsed GB/T 4754-2017 code at division, group or class level.
@@ -359,6 +378,19 @@ def _parse(text: str) -> IndustryCode:
         )
     group = digits[:3] if len(digits) >= 3 else None
     klass = digits if len(digits) == 4 else None
+    if group is not None and group not in GROUPS:
+        raise IndustryCodeError(
+            "industry.group",
+            f"group {group} does not exist in GB/T 4754-2017; division {division.code} "
+            f"({division.name_zh}) has groups {', '.join(_GROUPS_OF[division.code])}",
+        )
+    if klass is not None and klass not in CLASSES:
+        assert group is not None
+        raise IndustryCodeError(
+            "industry.class",
+            f"class {klass} does not exist in GB/T 4754-2017; group {group} "
+            f"({GROUPS[group]}) has classes {', '.join(_CLASSES_OF[group])}",
+        )
     return IndustryCode(division.section + digits, division.section, division.code, group, klass)
 
 
@@ -380,6 +412,16 @@ def section_name(letter: str, lang: Lang = "zh") -> str:
             f"unknown section letter {letter!r}; GB/T 4754-2017 sections are {_SECTION_RANGE}",
         )
     return section.name_zh if lang == "zh" else section.name_en
+
+
+def industry_name(code: str | IndustryCode) -> str:
+    """The zh name of the most specific level of a code ("C3011" → "水泥制造")."""
+    parsed = code if isinstance(code, IndustryCode) else _parse(code)
+    if parsed.klass is not None:
+        return CLASSES[parsed.klass]
+    if parsed.group is not None:
+        return GROUPS[parsed.group]
+    return DIVISIONS[parsed.division].name_zh
 
 
 def division_name(code: str, lang: Lang = "zh") -> str:

@@ -1,0 +1,1 @@
+"""Code lists shipped as Python data modules (no file I/O at call time)."""
