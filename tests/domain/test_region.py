@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lendtag.domain.errors import RegionCodeError
-from lendtag.domain.region import PROVINCES, RegionCode, parse_region_code
+from lendtag.domain.region import PREFECTURES, PROVINCES, RegionCode, parse_region_code
 
 MAINLAND = [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37]
 MAINLAND += [41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65]
@@ -39,6 +39,7 @@ def test_parse(text: str, prefecture: str, level: str) -> None:
         PROVINCES[code[:2]].name_zh,
         PROVINCES[code[:2]].name_en,
         prefecture,
+        PREFECTURES.get(prefecture),
     )
     assert region.level == level
 
@@ -64,3 +65,16 @@ def test_errors(text: str, code: str, fragment: str) -> None:
         parse_region_code(text)
     assert info.value.code == code
     assert fragment in info.value.message
+
+
+def test_prefectures() -> None:
+    assert len(PREFECTURES) == 333  # 地级行政区 in use
+    assert PREFECTURES["330100"] == "杭州市"
+    assert PREFECTURES["440300"] == "深圳市"
+    assert PREFECTURES["652300"] == "昌吉回族自治州"
+    for code, name in PREFECTURES.items():
+        assert len(code) == 6 and code.endswith("00") and not code.endswith("0000")
+        assert code[:2] in PROVINCES
+        assert name.endswith(("市", "州", "地区", "盟"))
+    assert parse_region_code("330106").prefecture_zh == "杭州市"
+    assert parse_region_code("110105").prefecture_zh is None  # Beijing's 市辖区

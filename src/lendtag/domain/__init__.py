@@ -55,6 +55,7 @@ from lendtag.domain.rating import (
     rating_rank,
 )
 from lendtag.domain.region import (
+    PREFECTURES,
     PROVINCES,
     Province,
     RegionCode,
@@ -82,6 +83,7 @@ __all__ = [
     "MASTER_SCALE",
     "PD_FLOOR",
     "PERSONAL_FIELDS",
+    "PREFECTURES",
     "PROVINCES",
     "RATING_SYMBOLS",
     "SECTIONS",

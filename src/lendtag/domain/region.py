@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from lendtag.domain.data.gbt2260_prefectures import PREFECTURES as _PREFECTURES
 from lendtag.domain.errors import RegionCodeError
 
-__all__ = ["PROVINCES", "Province", "RegionCode", "parse_region_code"]
+__all__ = ["PREFECTURES", "PROVINCES", "Province", "RegionCode", "parse_region_code"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,12 @@ PROVINCES: Mapping[str, Province] = MappingProxyType(
 )
 """The 34 provincial-level divisions, two-digit prefix → :class:`Province`."""
 
+PREFECTURES: Mapping[str, str] = MappingProxyType(_PREFECTURES)
+"""The 333 prefecture-level divisions in use, "xxxx00" → zh name (e.g. "330100" → 杭州市).
+
+Not used to reject codes: GB/T 2260 changes every year and old codes stay on old records.
+"""
+
 
 @dataclass(frozen=True, slots=True)
 class RegionCode:
@@ -81,6 +88,9 @@ class RegionCode:
     province_en: str
     prefecture_code: str
     """The prefecture-level code, "xxxx00" (equal to ``code`` for a prefecture)."""
+    prefecture_zh: str | None = None
+    """Name of the prefecture when it is in :data:`PREFECTURES` (None for the
+    municipalities' districts and for codes no longer in use)."""
 
     @property
     def level(self) -> str:
@@ -115,4 +125,12 @@ def parse_region_code(text: str) -> RegionCode:
             f"{code} starts with {code[:2]}, which is not a province code "
             "(11–15, 21–23, 31–37, 41–46, 50–54, 61–65, 71, 81, 82)",
         )
-    return RegionCode(code, province.code, province.name_zh, province.name_en, code[:4] + "00")
+    prefecture = code[:4] + "00"
+    return RegionCode(
+        code,
+        province.code,
+        province.name_zh,
+        province.name_en,
+        prefecture,
+        PREFECTURES.get(prefecture),
+    )
