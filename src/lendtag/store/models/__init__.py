@@ -11,18 +11,24 @@ from lendtag.store.models.enterprise import (
 )
 from lendtag.store.models.ingest import ImportBatch, QuarantineRow
 from lendtag.store.models.loans import Loan, Repayment, RepaymentSchedule
+from lendtag.store.models.tags import Definition, Outbox, TagHistory, TagRun, TagValue
 
 __all__ = [
     "ENTERPRISE_ATTRIBUTES",
     "Base",
     "BureauReport",
+    "Definition",
     "Enterprise",
     "EnterpriseVersion",
     "FinancialStatement",
     "ImportBatch",
     "Loan",
+    "Outbox",
     "QuarantineRow",
     "RelatedParty",
     "Repayment",
     "RepaymentSchedule",
+    "TagHistory",
+    "TagRun",
+    "TagValue",
 ]

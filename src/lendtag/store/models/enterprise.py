@@ -71,9 +71,7 @@ class Enterprise(_EnterpriseAttributes, Base):
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp]
 
-    __table_args__ = (
-        Index("ix_enterprises_branch", "branch"),
-    )
+    __table_args__ = (Index("ix_enterprises_branch", "branch"),)
 
 
 class EnterpriseVersion(_EnterpriseAttributes, Base):

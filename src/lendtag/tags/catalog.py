@@ -1,0 +1,258 @@
+"""Versioned definitions with their lifecycle: draft → in_review → published → retired.
+
+The reviewer who publishes must not be the author. A published version is never changed:
+an edit opens a new draft version; publishing it retires the version it replaces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy import Connection, Table, func, insert, select, update
+
+from lendtag.store.models.base import utcnow
+from lendtag.store.models.tags import Definition
+from lendtag.tags.compile import compile_plan
+from lendtag.tags.definitions import Catalog, Dimension, Feature, Segment, Tag, _hash
+from lendtag.tags.errors import CatalogError, LifecycleError
+
+MODELS: dict[str, type[BaseModel]] = {
+    "dimension": Dimension,
+    "feature": Feature,
+    "tag": Tag,
+    "segment": Segment,
+}
+SYSTEM_REVIEWER = "lendtag-standard"
+DEFINITIONS = cast(Table, Definition.__table__)
+
+
+def parse_body(kind: str, body: dict[str, Any]) -> BaseModel:
+    try:
+        return MODELS[kind].model_validate(body)
+    except KeyError:
+        raise CatalogError(f"unknown definition kind {kind!r}") from None
+    except PydanticValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or kind
+        raise CatalogError(
+            f"{kind} {body.get('code', '?')}: {where}: {first['msg']}",
+            details={"errors": exc.errors(include_url=False)},
+        ) from exc
+
+
+def _latest(conn: Connection, kind: str, code: str) -> Any:
+    d = DEFINITIONS
+    return conn.execute(
+        select(d).where(d.c.kind == kind, d.c.code == code).order_by(d.c.version.desc()).limit(1)
+    ).first()
+
+
+def published(conn: Connection, kind: str) -> list[Any]:
+    """The published definitions of a kind, as models, ordered by code."""
+    d = DEFINITIONS
+    rows = conn.execute(
+        select(d.c.body).where(d.c.kind == kind, d.c.status == "published").order_by(d.c.code)
+    )
+    return [MODELS[kind].model_validate(r.body) for r in rows]
+
+
+def published_catalog(conn: Connection) -> Catalog:
+    return Catalog(
+        dimensions=published(conn, "dimension"),
+        features=published(conn, "feature"),
+        tags=published(conn, "tag"),
+        segments=published(conn, "segment"),
+    )
+
+
+def save_draft(
+    conn: Connection, kind: str, body: dict[str, Any], author: str, fingerprint: str | None = None
+) -> tuple[str, int]:
+    """Store a new draft (or rewrite the open draft) of a definition; returns (code, version)."""
+    model = parse_body(kind, body)
+    code = str(model.code)  # type: ignore[attr-defined]
+    data = model.model_dump(mode="json", exclude_none=True)
+    fp = fingerprint or _hash(data)
+    latest = _latest(conn, kind, code)
+    d = DEFINITIONS
+    if latest is not None and latest.status == "draft":
+        conn.execute(
+            update(d)
+            .where(d.c.kind == kind, d.c.code == code, d.c.version == latest.version)
+            .values(body=data, fingerprint=fp, author=author, created_at=utcnow())
+        )
+        return code, int(latest.version)
+    if latest is not None and latest.status == "in_review":
+        raise LifecycleError(
+            f"{kind} {code} v{latest.version} is in review; publish or reject "
+            "it before drafting another version"
+        )
+    version = 1 if latest is None else int(latest.version) + 1
+    conn.execute(
+        insert(d).values(
+            kind=kind,
+            code=code,
+            version=version,
+            status="draft",
+            body=data,
+            fingerprint=fp,
+            author=author,
+            created_at=utcnow(),
+        )
+    )
+    return code, version
+
+
+def _transition(
+    conn: Connection, kind: str, code: str, source: str, target: str, **values: Any
+) -> Any:
+    latest = _latest(conn, kind, code)
+    if latest is None:
+        raise CatalogError(f"no {kind} named {code!r}")
+    if latest.status != source:
+        raise LifecycleError(
+            f"{kind} {code} v{latest.version} is {latest.status}, "
+            f"not {source}; cannot move it to {target}"
+        )
+    d = DEFINITIONS
+    conn.execute(
+        update(d)
+        .where(d.c.kind == kind, d.c.code == code, d.c.version == latest.version)
+        .values(status=target, **values)
+    )
+    return latest
+
+
+def submit(conn: Connection, kind: str, code: str, by: str) -> int:
+    """A draft goes to review."""
+    row = _transition(conn, kind, code, "draft", "in_review", submitted_at=utcnow())
+    return int(row.version)
+
+
+def reject(conn: Connection, kind: str, code: str, by: str, note: str) -> int:
+    """A reviewer sends a version in review back to draft, saying why."""
+    row = _latest(conn, kind, code)
+    if row is not None and row.author == by:
+        raise LifecycleError(f"{by} wrote {kind} {code}; another person must review it")
+    row = _transition(conn, kind, code, "in_review", "draft", note=note)
+    return int(row.version)
+
+
+def publish(conn: Connection, kind: str, code: str, reviewer: str) -> int:
+    """A version in review is published by someone other than its author."""
+    row = _latest(conn, kind, code)
+    if row is not None and row.author == reviewer:
+        raise LifecycleError(
+            f"{reviewer} wrote {kind} {code} v{row.version}; the reviewer who "
+            "publishes must not be the author"
+        )
+    d = DEFINITIONS
+    now = utcnow()
+    conn.execute(
+        update(d)
+        .where(d.c.kind == kind, d.c.code == code, d.c.status == "published")
+        .values(status="retired", retired_at=now)
+    )
+    row = _transition(
+        conn, kind, code, "in_review", "published", reviewer=reviewer, published_at=now
+    )
+    return int(row.version)
+
+
+def retire(conn: Connection, kind: str, code: str, by: str) -> int:
+    row = _transition(conn, kind, code, "published", "retired", retired_at=utcnow())
+    return int(row.version)
+
+
+def versions(conn: Connection, kind: str, code: str) -> list[dict[str, Any]]:
+    d = DEFINITIONS
+    rows = conn.execute(select(d).where(d.c.kind == kind, d.c.code == code).order_by(d.c.version))
+    return [
+        {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r._mapping.items()}
+        for r in rows
+    ]
+
+
+def validate_catalog(catalog: Catalog) -> dict[str, str]:
+    """Check a whole catalog: unique codes, known dimensions, every expression, no cycles.
+
+    Returns the fingerprint of every feature and tag.
+    """
+    problems: list[str] = []
+    for kind, items in (
+        ("dimension", catalog.dimensions),
+        ("feature", catalog.features),
+        ("tag", catalog.tags),
+        ("segment", catalog.segments),
+    ):
+        codes = [i.code for i in items]
+        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        if dupes:
+            problems.append(f"{kind} code(s) defined twice: {', '.join(dupes)}")
+    dims = {d.code for d in catalog.dimensions}
+    for d in catalog.dimensions:
+        if d.parent is not None and d.parent not in dims:
+            problems.append(f"dimension {d.code}: unknown parent {d.parent!r}")
+    for t in catalog.tags:
+        if t.dimension not in dims:
+            problems.append(f"tag {t.code}: unknown dimension {t.dimension!r}")
+    if problems:
+        raise CatalogError("; ".join(problems), details={"errors": problems})
+    plan = compile_plan(catalog.features, catalog.tags)
+    return {code: c.fingerprint for code, c in plan.compiled.items()}
+
+
+def load_catalog(
+    conn: Connection, catalog: Catalog, author: str, reviewer: str | None = None
+) -> dict[str, int]:
+    """Store every definition of ``catalog`` that differs from its published version.
+
+    Without ``reviewer`` the changes stay drafts; with one they are submitted and published
+    (the standard catalog is loaded so, by the system reviewer). Returns counts per kind.
+    """
+    merged = _merge_with_published(conn, catalog)
+    fingerprints = validate_catalog(merged)
+    counts: dict[str, int] = {}
+    for kind, items in (
+        ("dimension", catalog.dimensions),
+        ("feature", catalog.features),
+        ("tag", catalog.tags),
+        ("segment", catalog.segments),
+    ):
+        for item in items:
+            body = item.model_dump(mode="json", exclude_none=True)
+            latest = _latest(conn, kind, item.code)
+            if latest is not None and latest.status == "published" and latest.body == body:
+                continue
+            save_draft(conn, kind, body, author, fingerprints.get(item.code))
+            counts[kind] = counts.get(kind, 0) + 1
+            if reviewer is not None:
+                submit(conn, kind, item.code, author)
+                publish(conn, kind, item.code, reviewer)
+    return counts
+
+
+def _merge_with_published(conn: Connection, catalog: Catalog) -> Catalog:
+    current = published_catalog(conn)
+
+    def merge(old: Sequence[Any], new: Sequence[Any]) -> list[Any]:
+        codes = {n.code for n in new}
+        return [o for o in old if o.code not in codes] + list(new)
+
+    return Catalog(
+        dimensions=merge(current.dimensions, catalog.dimensions),
+        features=merge(current.features, catalog.features),
+        tags=merge(current.tags, catalog.tags),
+        segments=merge(current.segments, catalog.segments),
+    )
+
+
+def count_definitions(conn: Connection) -> dict[str, int]:
+    d = DEFINITIONS
+    rows = conn.execute(
+        select(d.c.kind, func.count()).where(d.c.status == "published").group_by(d.c.kind)
+    )
+    return {k: int(n) for k, n in rows}
