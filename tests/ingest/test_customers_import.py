@@ -57,9 +57,9 @@ def test_every_problem_of_a_row_is_kept(lt: Lendtag, tmp_path: Path) -> None:
 
 def test_size_class_and_section_are_derived(lt: Lendtag, tmp_path: Path) -> None:
     rows = [
-        customer(1, industry_code="I6510", employees="103", revenue="15735.28", total_assets="100"),
+        customer(1, industry_code="I6513", employees="103", revenue="15735.28", total_assets="100"),
         customer(2, industry_code="C3411", employees="1000", revenue="40000"),
-        customer(3, industry_code="J6620", employees="1000", revenue="40000"),
+        customer(3, industry_code="J6621", employees="1000", revenue="40000"),
         customer(4, industry_code="C3411", employees=""),
     ]
     lt.import_file("customers", write_csv(tmp_path / "c.csv", rows), today=TODAY)
