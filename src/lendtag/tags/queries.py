@@ -1,0 +1,178 @@
+"""Questions people ask of tag values: a customer's tags on a date, their history, migration."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any, cast
+
+from sqlalchemy import Connection, Date, Table, func, null, or_, select, union_all
+from sqlalchemy import cast as cast_
+
+from lendtag.errors import NotFoundError
+from lendtag.store.models import Enterprise, TagHistory, TagValue
+from lendtag.tags import catalog
+from lendtag.tags.definitions import Tag
+
+CURRENT = cast(Table, TagValue.__table__)
+HISTORY = cast(Table, TagHistory.__table__)
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def tag_index(conn: Connection) -> dict[str, Tag]:
+    """Published tags by code."""
+    return {t.code: t for t in catalog.published(conn, "tag")}
+
+
+def value_label(tag: Tag | None, value: str) -> dict[str, str] | None:
+    """The zh/en name of a category value (flags and numbers have none)."""
+    if tag is None or not tag.categories:
+        return None
+    for c in tag.categories:
+        if c.value == value:
+            return {"zh": c.name.zh, "en": c.name.en}
+    return None
+
+
+def _require_customer(conn: Connection, code: str) -> str:
+    code = code.strip().upper()
+    if conn.scalar(select(Enterprise.credit_code).where(Enterprise.credit_code == code)) is None:
+        raise NotFoundError(f"no customer with credit code {code}", details={"credit_code": code})
+    return code
+
+
+def _periods(code: str | None = None, tag: str | None = None) -> Any:
+    """Every period of every value as one relation; current values have valid_to NULL."""
+    no_date = cast_(null(), Date)
+    cur = select(
+        CURRENT.c.tag_code,
+        CURRENT.c.credit_code,
+        CURRENT.c.value,
+        CURRENT.c.valid_from,
+        no_date.label("valid_to"),
+        CURRENT.c.run_id,
+        CURRENT.c.fingerprint,
+        CURRENT.c.source,
+        CURRENT.c.set_by,
+        CURRENT.c.reason,
+        CURRENT.c.expires_on,
+    )
+    old = select(
+        HISTORY.c.tag_code,
+        HISTORY.c.credit_code,
+        HISTORY.c.value,
+        HISTORY.c.valid_from,
+        HISTORY.c.valid_to,
+        HISTORY.c.run_id,
+        HISTORY.c.fingerprint,
+        HISTORY.c.source,
+        HISTORY.c.set_by,
+        HISTORY.c.reason,
+        no_date.label("expires_on"),
+    )
+    if code is not None:
+        cur = cur.where(CURRENT.c.credit_code == code)
+        old = old.where(HISTORY.c.credit_code == code)
+    if tag is not None:
+        cur = cur.where(CURRENT.c.tag_code == tag)
+        old = old.where(HISTORY.c.tag_code == tag)
+    return union_all(cur, old).subquery("periods")
+
+
+def values_on(conn: Connection, code: str, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """The tags a customer carries, now or on ``as_of``."""
+    code = _require_customer(conn, code)
+    tags = tag_index(conn)
+    p = _periods(code)
+    stmt = select(p)
+    if as_of is not None:
+        stmt = stmt.where(
+            p.c.valid_from <= as_of, or_(p.c.valid_to.is_(None), p.c.valid_to > as_of)
+        )
+    else:
+        stmt = stmt.where(p.c.valid_to.is_(None))
+    out = []
+    for r in conn.execute(stmt.order_by(p.c.tag_code)):
+        tag = tags.get(r.tag_code)
+        out.append(
+            {
+                "tag": r.tag_code,
+                "name": {"zh": tag.name.zh, "en": tag.name.en} if tag else None,
+                "dimension": tag.dimension if tag else None,
+                "value": r.value,
+                "value_name": value_label(tag, r.value),
+                "since": _iso(r.valid_from),
+                "source": r.source,
+                "run_id": r.run_id,
+                "fingerprint": r.fingerprint,
+                "reason": r.reason,
+                "expires_on": _iso(r.expires_on),
+            }
+        )
+    return out
+
+
+def history(conn: Connection, code: str, tag: str | None = None) -> list[dict[str, Any]]:
+    """Every value a customer's tag(s) ever had, oldest first."""
+    code = _require_customer(conn, code)
+    p = _periods(code, tag)
+    rows = conn.execute(select(p).order_by(p.c.tag_code, p.c.valid_from))
+    return [
+        {
+            "tag": r.tag_code,
+            "value": r.value,
+            "valid_from": _iso(r.valid_from),
+            "valid_to": _iso(r.valid_to),
+            "run_id": r.run_id,
+            "fingerprint": r.fingerprint,
+            "source": r.source,
+            "set_by": r.set_by,
+            "reason": r.reason,
+        }
+        for r in rows
+    ]
+
+
+def _values_of_tag_on(conn: Connection, tag: str, day: dt.date) -> dict[str, str]:
+    p = _periods(tag=tag)
+    stmt = select(p.c.credit_code, p.c.value).where(
+        p.c.valid_from <= day, or_(p.c.valid_to.is_(None), p.c.valid_to > day)
+    )
+    return dict(conn.execute(stmt).all())
+
+
+def migration(conn: Connection, tag: str, d1: dt.date, d2: dt.date) -> dict[str, Any]:
+    """Transition matrix of a tag's values between two dates (counts of customers)."""
+    tags = tag_index(conn)
+    if tag not in tags:
+        raise NotFoundError(f"no published tag named {tag!r}")
+    before = _values_of_tag_on(conn, tag, d1)
+    after = _values_of_tag_on(conn, tag, d2)
+    pairs = Counter((before.get(c), after.get(c)) for c in set(before) | set(after))
+    order = [c.value for c in tags[tag].categories or []]
+    seen = {v for pair in pairs for v in pair if v is not None}
+    states = [v for v in order if v in seen] + sorted(seen - set(order))
+    labels = [*states, None]
+    matrix = [[pairs.get((a, b), 0) for b in labels] for a in labels]
+    return {
+        "tag": tag,
+        "from": d1.isoformat(),
+        "to": d2.isoformat(),
+        "states": [*states, "(none)"],
+        "matrix": matrix,
+        "stayed": sum(n for (a, b), n in pairs.items() if a == b),
+        "moved": sum(n for (a, b), n in pairs.items() if a != b),
+    }
+
+
+def tag_distribution(conn: Connection, tag: str) -> dict[str, int]:
+    rows = conn.execute(
+        select(CURRENT.c.value, func.count())
+        .where(CURRENT.c.tag_code == tag)
+        .group_by(CURRENT.c.value)
+        .order_by(CURRENT.c.value)
+    )
+    return {v: int(n) for v, n in rows}
