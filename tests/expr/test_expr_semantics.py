@@ -164,3 +164,33 @@ def test_known_answer_on_every_engine(
     for engine in [python_engine, *sql_engines]:
         (value,) = engine.run(compiled, [row], AS_OF)
         assert same(value, expected), f"{engine.name}: {text} gave {value!r}, not {expected!r}"
+
+
+WIDE_CASES = [
+    " + ".join(["i1", "i2", "n1"] * 30),
+    " - ".join(["n1", "i1"] * 40),
+    " || ".join(["t1", "'-'", "t2"] * 30),
+    "CASE " + " ".join(f"WHEN i1 = {i} THEN {i * 1.5}" for i in range(100)) + " ELSE -1 END",
+    "CASE i1 " + " ".join(f"WHEN {i} THEN '{i}'" for i in range(100)) + " END",
+    "CASE i2 " + " ".join(f"WHEN {i} THEN {i}" for i in range(100)) + " ELSE n1 END",
+    "COALESCE(" + ", ".join(["i2"] * 80 + ["n1", "i1"]) + ")",
+]
+WIDE_ROWS = [
+    {"i1": 7, "i2": 3, "n1": 0.5, "t1": "a", "t2": "b"},
+    {"i1": 99, "i2": None, "n1": -2.25, "t1": "", "t2": "中"},
+    {"i1": None, "i2": 150, "n1": None, "t1": None, "t2": "x"},
+]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("text", WIDE_CASES, ids=[t[:40] for t in WIDE_CASES])
+def test_wide_sums_concatenations_cases_and_coalesces_agree(
+    text: str, python_engine: PythonEngine, sql_engines: list[Engine]
+) -> None:
+    compiled = compile_expression(text, SCHEMA)
+    rows = [{name: row.get(name) for name in SCHEMA} for row in WIDE_ROWS]
+    expected = python_engine.run(compiled, rows, AS_OF)
+    assert any(value is not None for value in expected)
+    for engine in sql_engines:
+        got = engine.run(compiled, rows, AS_OF)
+        assert all(same(a, b) for a, b in zip(expected, got, strict=True)), (engine.name, got)

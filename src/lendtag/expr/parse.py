@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_left
 from typing import Any, ClassVar
 
 from sqlglot import exp
@@ -26,7 +27,7 @@ from lendtag.expr.errors import (
 )
 from lendtag.expr.functions import FUNCTIONS
 
-MAX_LENGTH = 20_000
+MAX_LENGTH = 10_000
 """Longest accepted text, in characters."""
 
 MAX_NESTING = 24
@@ -84,6 +85,7 @@ class SourceMap:
     def __init__(self, text: str, tokens: list[Token]) -> None:
         self.text = text
         self.tokens = tokens
+        self._starts = [int(t.start) for t in tokens]
         self._closing: dict[int, int] = {}
         opened: list[int] = []
         for index, token in enumerate(tokens):
@@ -93,9 +95,9 @@ class SourceMap:
                 self._closing[opened.pop()] = index
 
     def _index_at(self, offset: int) -> int | None:
-        for index, token in enumerate(self.tokens):
-            if token.start == offset:
-                return index
+        index = bisect_left(self._starts, offset)
+        if index < len(self.tokens) and self._starts[index] == offset:
+            return index
         return None
 
     def own(self, node: exp.Expr) -> tuple[int, int] | None:
@@ -132,17 +134,13 @@ class SourceMap:
         return start, end
 
     def token_before(self, offset: int) -> Token | None:
-        previous = None
-        for token in self.tokens:
-            if token.start >= offset:
-                break
-            previous = token
-        return previous
+        index = bisect_left(self._starts, offset) - 1
+        return self.tokens[index] if index >= 0 else None
 
     def keyword_before(self, offset: int, kinds: frozenset[TokenType]) -> int | None:
         """Start of the nearest token of ``kinds`` before ``offset``, skipping '(' and WHEN."""
-        candidates = [t for t in self.tokens if t.end < offset]
-        for token in reversed(candidates):
+        for index in range(bisect_left(self._starts, offset) - 1, -1, -1):
+            token = self.tokens[index]
             if token.token_type in kinds:
                 return int(token.start)
             if token.token_type not in (_T.L_PAREN, _T.WHEN):
@@ -151,9 +149,8 @@ class SourceMap:
 
     def keyword_after(self, offset: int, kinds: frozenset[TokenType]) -> int | None:
         """End of the nearest token of ``kinds`` at or after ``offset``, skipping ')'."""
-        for token in self.tokens:
-            if token.start < offset:
-                continue
+        for index in range(bisect_left(self._starts, offset), len(self.tokens)):
+            token = self.tokens[index]
             if token.token_type in kinds:
                 return int(token.end) + 1
             if token.token_type != _T.R_PAREN:
@@ -162,11 +159,8 @@ class SourceMap:
 
     def between(self, start: int, end: int) -> tuple[int, int] | None:
         """The tokens strictly inside [start, end) other than parentheses: an operator."""
-        inside = [
-            t
-            for t in self.tokens
-            if t.start >= start and t.end < end and t.token_type not in _PARENS
-        ]
+        low, high = bisect_left(self._starts, start), bisect_left(self._starts, end)
+        inside = [t for t in self.tokens[low:high] if t.token_type not in _PARENS]
         if not inside:
             return None
         return int(inside[0].start), int(inside[-1].end) + 1
@@ -292,6 +286,22 @@ def _token_error(text: str, token: Token, following: Token | None) -> Expression
             start=start,
             end=end,
             construct="cast",
+        )
+    if kind == _T.DISTINCT:
+        return UnsupportedConstructError(
+            "DISTINCT (and IS [NOT] DISTINCT FROM) is not part of the expression language",
+            source=text,
+            start=start,
+            end=end,
+            construct="IS DISTINCT FROM",
+        )
+    if kind == _T.OVER:
+        return UnsupportedConstructError(
+            "window functions (OVER) are not allowed",
+            source=text,
+            start=start,
+            end=end,
+            construct="window function",
         )
     if following is not None and following.token_type == _T.L_PAREN and word.isidentifier():
         suggestions = suggest(word, list(FUNCTIONS))

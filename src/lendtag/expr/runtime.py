@@ -63,6 +63,39 @@ def in_list(value: Any, items: tuple[Any, ...]) -> bool | None:
     return None if open_ else False
 
 
+def additive(values: tuple[Any, ...], ops: str) -> Any:
+    """``v0 ops[0] v1 ops[1] ...`` left to right, NULL if any value is NULL (long sums)."""
+    if any(v is None for v in values):
+        return None
+    total = values[0]
+    for op, value in zip(ops, values[1:], strict=True):
+        total = total + value if op == "+" else total - value
+    return total
+
+
+def concat(values: tuple[Any, ...]) -> str | None:
+    """Text joined, NULL if any part is NULL (long ``||`` chains)."""
+    if any(v is None for v in values):
+        return None
+    return "".join(values)
+
+
+def first_true(arms: tuple[tuple[Any, Any], ...], default: Any) -> Any:
+    """The result of the first arm whose condition is TRUE (long CASE expressions)."""
+    for condition, result in arms:
+        if condition:
+            return result
+    return default
+
+
+def first_not_null(values: tuple[Any, ...]) -> Any:
+    """The first value that is not NULL (long COALESCE calls)."""
+    for value in values:
+        if value is not None:
+            return value
+    return None
+
+
 def lower_ascii(text: str) -> str:
     return text.lower() if text.isascii() else text.translate(_LOWER)
 

@@ -44,6 +44,10 @@ _HELPERS: dict[str, Any] = {
     "_lower": runtime.lower_ascii,
     "_upper": runtime.upper_ascii,
     "_months": runtime.months_between,
+    "_additive": runtime.additive,
+    "_concat": runtime.concat,
+    "_first_true": runtime.first_true,
+    "_first_not_null": runtime.first_not_null,
     "_years": runtime.years_between,
     "_to_date": runtime.to_date,
     "_to_bool": runtime.to_bool,
@@ -51,6 +55,10 @@ _HELPERS: dict[str, Any] = {
     "_date": datetime.date,
     "_bool": bool,
 }
+WIDE = 64
+"""Beyond this many parts a sum, ||, CASE or COALESCE calls a helper on a flat tuple (all
+parts evaluated, which is safe: evaluation has no side effects and raises no errors), so
+that the generated code never nests deeper than Python's compiler allows."""
 _COMPARE = {"=": "==", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
@@ -172,6 +180,10 @@ class PythonCompiler:
         return self.strict([self.code(node.operand)], lambda v: f"-{v[0]}")
 
     def _visit_Additive(self, node: n.Additive) -> Code:
+        if len(node.terms) > WIDE:
+            listed = ", ".join(self.code(t).text for t in node.terms)
+            return Code(f"_additive(({listed},), {''.join(node.ops)!r})")
+
         def build(values: list[str]) -> str:
             out = values[0]
             for op, value in zip(node.ops, values[1:], strict=True):
@@ -269,9 +281,13 @@ class PythonCompiler:
         return self.negate(result) if node.negated else result
 
     def _visit_Concat(self, node: n.Concat) -> Code:
+        if len(node.parts) > WIDE:
+            return Code(f"_concat(({', '.join(self.code(p).text for p in node.parts)},))")
         return self.strict([self.code(p) for p in node.parts], lambda v: " + ".join(v))
 
     def _visit_Case(self, node: n.Case) -> Code:
+        if len(node.whens) > WIDE:
+            return self._wide_case(node)
         arms: list[str] = []
         nullable = node.default is None
         if node.operand is None:
@@ -296,6 +312,21 @@ class PythonCompiler:
             nullable = nullable or default.nullable
         return Code(f"({' '.join(arms)} {default_text})", nullable=nullable)
 
+    def _wide_case(self, node: n.Case) -> Code:
+        pairs: list[str] = []
+        if node.operand is None:
+            for condition, result in node.whens:
+                arm = self.as_number(result, node.type).text
+                pairs.append(f"({self.code(condition).text}, {arm})")
+        else:
+            first, later = self.bind(self.code(node.operand))
+            for index, (value, result) in enumerate(node.whens):
+                subject = first if index == 0 else later
+                test = f"({subject} is not None and {later} == {self.code(value).text})"
+                pairs.append(f"({test}, {self.as_number(result, node.type).text})")
+        default = "None" if node.default is None else self.as_number(node.default, node.type).text
+        return Code(f"_first_true(({', '.join(pairs)},), {default})")
+
     def _visit_Call(self, node: n.Call) -> Code:
         method: Callable[[n.Call], Code] = getattr(self, f"_function_{node.name.lower()}")
         return method(node)
@@ -303,6 +334,9 @@ class PythonCompiler:
     # -- functions ---------------------------------------------------------------------------
 
     def _function_coalesce(self, node: n.Call) -> Code:
+        if len(node.args) > WIDE:
+            listed = ", ".join(self.as_number(a, node.type).text for a in node.args)
+            return Code(f"_first_not_null(({listed},))")
         pieces: list[str] = []
         for arg in node.args:
             code = self.as_number(arg, node.type)
