@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from lendtag.core import customers
 from lendtag.core.reporting import Reporter
+from lendtag.core.tag_ops import TagOperations
 from lendtag.ingest import quarantine
 from lendtag.ingest.pipeline import BatchResult, run_import
 from lendtag.settings import Settings
@@ -18,7 +19,7 @@ from lendtag.store.migrate import upgrade
 from lendtag.store.models import ImportBatch, QuarantineRow
 
 
-class Lendtag:
+class Lendtag(TagOperations):
     """lendtag's core, built from settings (no globals): the CLI and the API are thin layers."""
 
     def __init__(self, settings: Settings | None = None) -> None:

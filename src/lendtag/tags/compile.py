@@ -49,7 +49,10 @@ class Plan:
 
 
 def schema_for(features: Sequence[Feature], tags: Sequence[Tag]) -> dict[str, str]:
-    """Names usable in expressions: base columns, features and computed tags, with types."""
+    """Names usable in expressions: base columns, features and tags, with their types.
+
+    Manual tags are listed so that an expression using one gets a precise refusal.
+    """
     schema = dict(BASE_COLUMNS)
     for f in features:
         if f.code in schema:
@@ -58,8 +61,7 @@ def schema_for(features: Sequence[Feature], tags: Sequence[Tag]) -> dict[str, st
     for t in tags:
         if t.code in schema:
             raise CatalogError(f"tag {t.code!r} has the name of a base column or feature")
-        if t.kind != "manual":
-            schema[t.code] = TAG_TYPES[t.value_type]
+        schema[t.code] = TAG_TYPES[t.value_type]  # manual ones only to name them in errors
     return schema
 
 

@@ -24,6 +24,7 @@ from lendtag.tags import catalog
 from lendtag.tags.compile import Plan, compile_plan
 from lendtag.tags.definitions import Tag
 from lendtag.tags.errors import TagRunError
+from lendtag.tags.manual import expire_manual
 from lendtag.tags.pit import base_query
 
 
@@ -177,6 +178,7 @@ def _run(
     for tag in tags:
         coverage[tag.code] = round(counts.get(tag.code, 0) / customers, 4) if customers else 0.0
     reporter.update(2)
+    expire_manual(conn, as_of)
     changed = _apply_diff(conn, dialect, [t.code for t in tags], as_of, run_id, suffix)
     reporter.update(4)
     conn.execute(
