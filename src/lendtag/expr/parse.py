@@ -27,7 +27,7 @@ from lendtag.expr.errors import (
 )
 from lendtag.expr.functions import FUNCTIONS
 
-MAX_LENGTH = 10_000
+MAX_LENGTH = 8_000
 """Longest accepted text, in characters."""
 
 MAX_NESTING = 24
@@ -42,6 +42,7 @@ _ALLOWED = frozenset(
         _T.CASE, _T.WHEN, _T.THEN, _T.ELSE, _T.END, _T.LIKE, _T.DPIPE, _T.DATE,
     }
 )  # fmt: skip
+_ALLOWED_IDS = frozenset(id(kind) for kind in _ALLOWED)
 _SPELLINGS = {_T.EQ: {"="}, _T.NEQ: {"<>", "!="}, _T.NOT: {"NOT"}}
 _STATEMENT_WORDS = frozenset(
     {
@@ -185,64 +186,75 @@ def _screen(text: str, tokens: list[Token]) -> list[ExpressionError]:
     """Errors for tokens outside the language and for nesting beyond MAX_NESTING."""
     errors: list[ExpressionError] = []
     nesting = 0
+    last = len(tokens) - 1
     for index, token in enumerate(tokens):
-        kind = token.token_type
-        start, end = token.start, token.end + 1
-        following = tokens[index + 1] if index + 1 < len(tokens) else None
-        if kind in (_T.L_PAREN, _T.CASE):
+        kind = token.token_type  # enum members compared by identity: this loop is hot
+        if kind is _T.L_PAREN or kind is _T.CASE:
             nesting += 1
             if nesting > MAX_NESTING:
                 errors.append(
                     ExpressionSyntaxError(
                         f"the expression is nested more than {MAX_NESTING} levels deep",
                         source=text,
-                        start=start,
-                        end=end,
+                        start=token.start,
+                        end=token.end + 1,
                         construct="nesting",
                     )
                 )
                 return errors
-        elif kind in (_T.R_PAREN, _T.END):
+        elif kind is _T.R_PAREN or kind is _T.END:
             nesting -= 1
-        is_call = following is not None and following.token_type == _T.L_PAREN
-        if kind == _T.VAR and token.text.upper() in _CASTS and is_call:
-            errors.append(
-                UnsupportedConstructError(
-                    f"{token.text.upper()} is not allowed: the language has no casts",
-                    source=text,
-                    start=start,
-                    end=end,
-                    construct="cast",
-                )
-            )
-            return errors
-        if kind in _ALLOWED:
-            spellings = _SPELLINGS.get(kind)
-            if spellings is not None and token.text.upper() not in spellings:
-                errors.append(
-                    UnsupportedConstructError(
-                        f"'{token.text}' is not part of the expression language"
-                        + (" (write NOT)" if kind == _T.NOT else " (write =)"),
-                        source=text,
-                        start=start,
-                        end=end,
-                        construct=token.text,
-                    )
-                )
-            elif kind == _T.DATE and (following is None or following.token_type != _T.STRING):
-                errors.append(
-                    ExpressionSyntaxError(
-                        "DATE must be followed by a 'YYYY-MM-DD' string"
-                        ' (a column called date must be written "date")',
-                        source=text,
-                        start=start,
-                        end=end,
-                        construct="DATE",
-                    )
-                )
+        following = tokens[index + 1] if index < last else None
+        if id(kind) in _ALLOWED_IDS:
+            if kind is _T.VAR or kind in _SPELLINGS or kind is _T.DATE:
+                error = _allowed_token_error(text, token, following)
+                if error is not None:
+                    errors.append(error)
+                    if error.construct == "cast":
+                        return errors
             continue
         errors.append(_token_error(text, token, following))
     return errors
+
+
+def _allowed_token_error(
+    text: str, token: Token, following: Token | None
+) -> ExpressionError | None:
+    """The error of a token of an allowed kind used in a way the language does not allow."""
+    kind = token.token_type
+    start, end = token.start, token.end + 1
+    word = token.text.upper()
+    is_call = following is not None and following.token_type is _T.L_PAREN
+    if kind is _T.VAR:
+        if word in _CASTS and is_call:
+            return UnsupportedConstructError(
+                f"{word} is not allowed: the language has no casts",
+                source=text,
+                start=start,
+                end=end,
+                construct="cast",
+            )
+        return None
+    spellings = _SPELLINGS.get(kind)
+    if spellings is not None and word not in spellings:
+        return UnsupportedConstructError(
+            f"'{token.text}' is not part of the expression language"
+            + (" (write NOT)" if kind is _T.NOT else " (write =)"),
+            source=text,
+            start=start,
+            end=end,
+            construct=token.text,
+        )
+    if kind is _T.DATE and (following is None or following.token_type is not _T.STRING):
+        return ExpressionSyntaxError(
+            "DATE must be followed by a 'YYYY-MM-DD' string"
+            ' (a column called date must be written "date")',
+            source=text,
+            start=start,
+            end=end,
+            construct="DATE",
+        )
+    return None
 
 
 def _token_error(text: str, token: Token, following: Token | None) -> ExpressionError:
