@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from lendtag.core import customers
 from lendtag.core.reporting import Reporter
-from lendtag.core.tag_ops import TagOperations
+from lendtag.core.tag_ops import SegmentOperations, TagOperations
 from lendtag.ingest import quarantine
 from lendtag.ingest.pipeline import BatchResult, run_import
 from lendtag.settings import Settings
@@ -19,7 +19,7 @@ from lendtag.store.migrate import upgrade
 from lendtag.store.models import ImportBatch, QuarantineRow
 
 
-class Lendtag(TagOperations):
+class Lendtag(TagOperations, SegmentOperations):
     """lendtag's core, built from settings (no globals): the CLI and the API are thin layers."""
 
     def __init__(self, settings: Settings | None = None) -> None:

@@ -13,8 +13,9 @@ from lendtag.core.reporting import Reporter
 from lendtag.errors import InputError
 from lendtag.store.db import Store
 from lendtag.store.models import TagRun
-from lendtag.tags import catalog, explain, manual, queries
+from lendtag.tags import catalog, explain, manual, queries, segments
 from lendtag.tags.definitions import Tag
+from lendtag.tags.export import export_rows
 from lendtag.tags.run import RunResult, run_tags
 
 
@@ -184,3 +185,49 @@ def load_tag_file(path: Path) -> list[Tag]:
         assert isinstance(model, Tag)
         tags.append(model)
     return tags
+
+
+class SegmentOperations:
+    """Segments on the facade."""
+
+    store: Store
+
+    def segments_list(self) -> list[dict[str, Any]]:
+        self.store.require_migrated()
+        with self.store.read() as conn:
+            return segments.counts(conn)
+
+    def segments_count(self, expression: str, as_of: dt.date) -> dict[str, Any]:
+        """Live count of an expression (or a published segment's code) over the portfolio."""
+        self.store.require_migrated()
+        with self.store.read() as conn:
+            published = {s.code: s for s in catalog.published(conn, "segment")}
+            if expression in published:
+                expression = published[expression].expression
+            return segments.live_count(conn, expression, as_of)
+
+    def segments_members(self, code: str, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+        self.store.require_migrated()
+        with self.store.read() as conn:
+            return segments.members(conn, code, as_of)
+
+    def segments_history(self, code: str, credit_code: str | None = None) -> list[dict[str, Any]]:
+        self.store.require_migrated()
+        with self.store.read() as conn:
+            return segments.history(conn, code, credit_code)
+
+    def segments_export(
+        self, code: str, path: Path, fmt: str | None = None, as_of: dt.date | None = None
+    ) -> dict[str, Any]:
+        rows = self.segments_members(code, as_of)
+        columns = [
+            "credit_code",
+            "name",
+            "size_class",
+            "industry_code",
+            "region_code",
+            "branch",
+            "member_since",
+        ]
+        written = export_rows(rows, columns, path, fmt)
+        return {"segment": code, "file": str(path), "format": written, "members": len(rows)}

@@ -84,6 +84,9 @@ class BaseChecker:
         self.errors: list[ExpressionError] = []
         self._depth = 0
         self._too_deep = False
+        self._folded: dict[str, list[str]] = {}
+        for name in schema:
+            self._folded.setdefault(name.lower(), []).append(name)
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -190,7 +193,8 @@ class BaseChecker:
         return common, [self.settle(p, common) for p in parts]
 
     def expect(self, node: n.Node, wanted: frozenset[Type], what: str) -> n.Node:
-        """``node`` settled to the first of ``wanted`` if NULL; an error if of another type."""
+        """``node`` if its type is one of ``wanted``; a NULL settled to the first of ``wanted``
+        in name order (integer for numbers); otherwise a type error."""
         if node.type == Type.NULL:
             return self.settle(node, min(wanted))
         if node.type in wanted:
@@ -223,7 +227,7 @@ class BaseChecker:
         if found is not None:
             return n.Name(type=found, start=span[0], end=span[1], name=written)
         if not node.quoted:
-            folded = [name for name in self.schema if name.lower() == written.lower()]
+            folded = self._folded.get(written.lower(), [])
             if len(folded) == 1:
                 name = folded[0]
                 return n.Name(type=self.schema[name], start=span[0], end=span[1], name=name)

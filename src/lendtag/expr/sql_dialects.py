@@ -73,9 +73,9 @@ class SQLiteCompiler(SqlCompiler):
             return call("ROUND", value)
         scale = number(10.0 ** abs(digits))
         if digits > 0:
-            scaled = call("ROUND", exp.Mul(this=value, expression=scale))
+            scaled = call("ROUND", exp.Mul(this=paren(value, 7), expression=scale))
             return exp.Div(this=scaled, expression=scale.copy(), typed=True)
-        scaled = call("ROUND", exp.Div(this=value, expression=scale, typed=True))
+        scaled = call("ROUND", exp.Div(this=paren(value, 7), expression=scale, typed=True))
         return exp.Mul(this=scaled, expression=scale.copy())
 
     def days_between(self, start: exp.Expr, end: exp.Expr) -> exp.Expr:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lendtag.expr import CompiledExpression, ExpressionError, compile_expression
-from lendtag.tags.definitions import Feature, Tag
+from lendtag.tags.definitions import Feature, Segment, Tag
 from lendtag.tags.errors import CatalogError
 from lendtag.tags.pit import BASE_COLUMNS
 
@@ -34,8 +34,11 @@ class Plan:
     tags: tuple[Tag, ...]
     compiled: dict[str, Compiled]
 
-    def sql(self, dialect: str, base_sql: str, as_of: dt.date) -> str:
-        """The whole run as one SELECT: base, then one CTE per layer, then the tag columns."""
+    def sql(
+        self, dialect: str, base_sql: str, as_of: dt.date, columns: Sequence[str] | None = None
+    ) -> str:
+        """The whole run as one SELECT: base, then one CTE per layer, then the columns asked
+        for (by default the computed tags)."""
         ctes = [f"base AS ({base_sql})"]
         previous = "base"
         for i, layer in enumerate(self.layers, start=1):
@@ -44,8 +47,39 @@ class Plan:
             )
             ctes.append(f"l{i} AS (SELECT {previous}.*, {exprs} FROM {previous})")
             previous = f"l{i}"
-        tag_cols = ", ".join(t.code for t in self.tags)
-        return f"WITH {', '.join(ctes)} SELECT credit_code, {tag_cols} FROM {previous}"
+        wanted = ", ".join(columns if columns is not None else [t.code for t in self.tags])
+        return f"WITH {', '.join(ctes)} SELECT credit_code, {wanted} FROM {previous}"
+
+    @property
+    def feature_codes(self) -> list[str]:
+        return [c.code for layer in self.layers for c in layer if c.kind == "feature"]
+
+
+def compile_segments(plan: Plan, segments: Sequence[Segment]) -> dict[str, CompiledExpression]:
+    """Check segment expressions (booleans over base columns, features and computed tags)."""
+    manual = {
+        t
+        for t, kind in plan.schema.items()
+        if t not in plan.compiled and kind and t not in BASE_COLUMNS
+    }
+    out: dict[str, CompiledExpression] = {}
+    problems: list[str] = []
+    for seg in segments:
+        try:
+            expr = compile_expression(seg.expression, plan.schema, expect="boolean")
+        except ExpressionError as exc:
+            problems.append(f"segment {seg.code}: {exc}")
+            continue
+        used = sorted(manual & set(expr.names))
+        if used:
+            problems.append(
+                f"segment {seg.code}: manual tag(s) {', '.join(used)} cannot be "
+                "used in an expression"
+            )
+        out[seg.code] = expr
+    if problems:
+        raise CatalogError("; ".join(problems), details={"errors": problems})
+    return out
 
 
 def schema_for(features: Sequence[Feature], tags: Sequence[Tag]) -> dict[str, str]:

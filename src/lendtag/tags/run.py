@@ -17,15 +17,17 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, text, update
 
 from lendtag.core.reporting import NullReporter, Reporter
+from lendtag.expr import CompiledExpression
 from lendtag.store.db import Store
 from lendtag.store.models.base import utcnow
 from lendtag.store.models.tags import Outbox, TagRun
 from lendtag.tags import catalog
-from lendtag.tags.compile import Plan, compile_plan
+from lendtag.tags.compile import Plan, compile_plan, compile_segments
 from lendtag.tags.definitions import Tag
 from lendtag.tags.errors import TagRunError
 from lendtag.tags.manual import expire_manual
 from lendtag.tags.pit import base_query
+from lendtag.tags.segments import apply_membership
 
 
 @dataclass(frozen=True)
@@ -138,48 +140,30 @@ def _run(
     reporter: Reporter,
 ) -> RunResult:
     plan, tags = _plan(conn, only)
+    segments = compile_segments(plan, catalog.published(conn, "segment")) if not only else {}
     _check_forward(conn, as_of)
     created = conn.execute(
         insert(TagRun).values(as_of=as_of, engine=dialect, status="running", started_at=started)
     )
     run_id = int(created.inserted_primary_key[0])  # type: ignore[index]
     reporter.start(f"tags as of {as_of}", 5)
-    base_sql = str(
-        base_query(dialect, as_of).compile(
-            dialect=conn.dialect, compile_kwargs={"literal_binds": True}
-        )
-    )
     suffix = " ON COMMIT DROP" if dialect == "postgresql" else ""
-    conn.exec_driver_sql(
-        f"CREATE TEMPORARY TABLE run_result{suffix} AS {plan.sql(dialect, base_sql, as_of)}"
-    )
+    customers = compute_in_store(conn, dialect, plan, tags, segments, as_of, suffix)
     reporter.update(1)
-    customers = int(conn.exec_driver_sql("SELECT COUNT(*) FROM run_result").scalar() or 0)
-    conn.exec_driver_sql(
-        f"CREATE TEMPORARY TABLE run_new (tag_code VARCHAR(64), "
-        f"credit_code VARCHAR(18), value VARCHAR(64), fingerprint VARCHAR(64), "
-        f"PRIMARY KEY (tag_code, credit_code)){suffix}"
-    )
-    coverage: dict[str, float] = {}
     for tag in tags:
-        fp = plan.compiled[tag.code].fingerprint
-        conn.execute(
-            text(
-                f"INSERT INTO run_new SELECT :code, credit_code, v, :fp FROM "
-                f"(SELECT credit_code, {canonical_sql(dialect, tag, tag.code)} AS v "
-                f"FROM run_result) AS t WHERE v IS NOT NULL"
-            ),
-            {"code": tag.code, "fp": fp},
-        )
         _check_categories(conn, tag)
     counts: dict[str, int] = dict(
         conn.exec_driver_sql("SELECT tag_code, COUNT(*) FROM run_new GROUP BY tag_code").all()
     )
-    for tag in tags:
-        coverage[tag.code] = round(counts.get(tag.code, 0) / customers, 4) if customers else 0.0
+    coverage = {
+        t.code: round(counts.get(t.code, 0) / customers, 4) if customers else 0.0 for t in tags
+    }
     reporter.update(2)
     expire_manual(conn, as_of)
     changed = _apply_diff(conn, dialect, [t.code for t in tags], as_of, run_id, suffix)
+    reporter.update(3)
+    if segments:
+        apply_membership(conn, list(segments), as_of, run_id)
     reporter.update(4)
     conn.execute(
         update(TagRun)
@@ -191,11 +175,12 @@ def _run(
             tags=len(tags),
             changed=changed,
             coverage=coverage,
-            fingerprints={t.code: plan.compiled[t.code].fingerprint for t in tags},
+            fingerprints={t.code: plan.compiled[t.code].fingerprint for t in tags}
+            | {f"segment:{code}": e.fingerprint for code, e in segments.items()},
         )
     )
-    conn.exec_driver_sql("DROP TABLE run_result")
-    conn.exec_driver_sql("DROP TABLE run_new")
+    for temp in ("run_result", "run_new", "run_members"):
+        conn.exec_driver_sql(f"DROP TABLE {temp}")
     reporter.finish()
     return RunResult(
         run_id,
@@ -206,6 +191,55 @@ def _run(
         changed,
         coverage,
     )
+
+
+def compute_in_store(
+    conn: Connection,
+    dialect: str,
+    plan: Plan,
+    tags: list[Tag],
+    segments: dict[str, CompiledExpression],
+    as_of: dt.date,
+    suffix: str,
+) -> int:
+    """Fill ``run_new`` (tag values as stored text) and ``run_members`` (segment members)
+    by running the plan inside the store itself; returns the number of customers."""
+    base_sql = str(
+        base_query(dialect, as_of).compile(
+            dialect=conn.dialect, compile_kwargs={"literal_binds": True}
+        )
+    )
+    columns = [*plan.feature_codes, *(t.code for t in plan.tags)]
+    conn.exec_driver_sql(
+        f"CREATE TEMPORARY TABLE run_result{suffix} AS "
+        f"{plan.sql(dialect, base_sql, as_of, columns)}"
+    )
+    conn.exec_driver_sql(
+        "CREATE TEMPORARY TABLE run_new (tag_code VARCHAR(64), credit_code VARCHAR(18), "
+        f"value VARCHAR(64), fingerprint VARCHAR(64), PRIMARY KEY (tag_code, credit_code)){suffix}"
+    )
+    conn.exec_driver_sql(
+        "CREATE TEMPORARY TABLE run_members (segment_code VARCHAR(64), credit_code VARCHAR(18), "
+        f"fingerprint VARCHAR(64), PRIMARY KEY (segment_code, credit_code)){suffix}"
+    )
+    for tag in tags:
+        conn.execute(
+            text(
+                f"INSERT INTO run_new SELECT :code, credit_code, v, :fp FROM "
+                f"(SELECT credit_code, {canonical_sql(dialect, tag, tag.code)} AS v "
+                f"FROM run_result) AS t WHERE v IS NOT NULL"
+            ),
+            {"code": tag.code, "fp": plan.compiled[tag.code].fingerprint},
+        )
+    for code, expr in segments.items():
+        conn.execute(
+            text(
+                "INSERT INTO run_members SELECT :code, credit_code, :fp FROM run_result "
+                f"WHERE {expr.to_sql(dialect, as_of=as_of)}"
+            ),
+            {"code": code, "fp": expr.fingerprint},
+        )
+    return int(conn.exec_driver_sql("SELECT COUNT(*) FROM run_result").scalar() or 0)
 
 
 def _check_categories(conn: Connection, tag: Tag) -> None:

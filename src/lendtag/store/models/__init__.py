@@ -11,7 +11,15 @@ from lendtag.store.models.enterprise import (
 )
 from lendtag.store.models.ingest import ImportBatch, QuarantineRow
 from lendtag.store.models.loans import Loan, Repayment, RepaymentSchedule
-from lendtag.store.models.tags import Definition, Outbox, TagHistory, TagRun, TagValue
+from lendtag.store.models.tags import (
+    Definition,
+    Outbox,
+    SegmentHistory,
+    SegmentMember,
+    TagHistory,
+    TagRun,
+    TagValue,
+)
 
 __all__ = [
     "ENTERPRISE_ATTRIBUTES",
@@ -28,6 +36,8 @@ __all__ = [
     "RelatedParty",
     "Repayment",
     "RepaymentSchedule",
+    "SegmentHistory",
+    "SegmentMember",
     "TagHistory",
     "TagRun",
     "TagValue",

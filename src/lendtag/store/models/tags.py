@@ -114,3 +114,34 @@ class Outbox(Base):
     delivered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_outbox_pending", "delivered_at", "id"),)
+
+
+class SegmentMember(Base):
+    """A customer currently in a segment, since a date."""
+
+    __tablename__ = "segment_members"
+
+    segment_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    credit_code: Mapped[CreditCode] = mapped_column(
+        ForeignKey("enterprises.credit_code"), primary_key=True
+    )
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    run_id: Mapped[int] = mapped_column(Integer)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+class SegmentHistory(Base):
+    """A past membership of a customer in a segment, on [valid_from, valid_to)."""
+
+    __tablename__ = "segment_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    segment_code: Mapped[str] = mapped_column(String(64))
+    credit_code: Mapped[CreditCode] = mapped_column(ForeignKey("enterprises.credit_code"))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date] = mapped_column(Date)
+    run_id: Mapped[int] = mapped_column(Integer)
+    closed_by_run: Mapped[int] = mapped_column(Integer)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_segment_history", "segment_code", "credit_code", "valid_from"),)

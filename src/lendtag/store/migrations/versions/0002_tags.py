@@ -2,14 +2,13 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-12-03 22:20:24.013943
+Create Date: 2026-12-03 22:27:14.707006
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision = "0002"
 down_revision = "0001"
@@ -67,6 +66,42 @@ def upgrade() -> None:
         sa.Column("fingerprints", sa.JSON(), nullable=False),
         sa.Column("error", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tag_runs")),
+    )
+    op.create_table(
+        "segment_history",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("segment_code", sa.String(length=64), nullable=False),
+        sa.Column("credit_code", sa.String(length=18), nullable=False),
+        sa.Column("valid_from", sa.Date(), nullable=False),
+        sa.Column("valid_to", sa.Date(), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("closed_by_run", sa.Integer(), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["credit_code"],
+            ["enterprises.credit_code"],
+            name=op.f("fk_segment_history_credit_code_enterprises"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_segment_history")),
+    )
+    with op.batch_alter_table("segment_history", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_segment_history", ["segment_code", "credit_code", "valid_from"], unique=False
+        )
+
+    op.create_table(
+        "segment_members",
+        sa.Column("segment_code", sa.String(length=64), nullable=False),
+        sa.Column("credit_code", sa.String(length=18), nullable=False),
+        sa.Column("valid_from", sa.Date(), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["credit_code"],
+            ["enterprises.credit_code"],
+            name=op.f("fk_segment_members_credit_code_enterprises"),
+        ),
+        sa.PrimaryKeyConstraint("segment_code", "credit_code", name=op.f("pk_segment_members")),
     )
     op.create_table(
         "tag_history",
@@ -131,6 +166,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_tag_history_customer")
 
     op.drop_table("tag_history")
+    op.drop_table("segment_members")
+    with op.batch_alter_table("segment_history", schema=None) as batch_op:
+        batch_op.drop_index("ix_segment_history")
+
+    op.drop_table("segment_history")
     op.drop_table("tag_runs")
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.drop_index("ix_outbox_pending")

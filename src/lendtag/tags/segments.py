@@ -1,0 +1,233 @@
+"""Segments: named groups of customers, their membership history, counts and exports.
+
+Membership is recomputed by every full tag run, in the run's transaction: customers who
+enter or leave a segment get a history row and an outbox event (``segment.entered`` /
+``segment.left``) committed together with the change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from sqlalchemy import Connection, Date, Table, func, null, or_, select, text, union_all
+from sqlalchemy import cast as cast_
+
+from lendtag.errors import NotFoundError
+from lendtag.store.models import Enterprise, SegmentHistory, SegmentMember
+from lendtag.store.models.base import utcnow
+from lendtag.tags import catalog
+from lendtag.tags.compile import compile_plan, compile_segments
+from lendtag.tags.definitions import Segment
+from lendtag.tags.pit import base_query
+
+MEMBERS = cast(Table, SegmentMember.__table__)
+PAST = cast(Table, SegmentHistory.__table__)
+
+
+def apply_membership(conn: Connection, codes: list[str], as_of: dt.date, run_id: int) -> int:
+    """Diff ``run_members`` against current memberships of ``codes``; returns moves written."""
+    params: dict[str, Any] = {f"s{i}": c for i, c in enumerate(codes)}
+    params |= {"as_of": as_of, "run": run_id, "now": utcnow()}
+    in_codes = ", ".join(f":s{i}" for i in range(len(codes)))
+    left = (
+        f"FROM segment_members s WHERE s.segment_code IN ({in_codes}) AND NOT EXISTS "
+        "(SELECT 1 FROM run_members m WHERE m.segment_code = s.segment_code "
+        "AND m.credit_code = s.credit_code)"
+    )
+    entered = (
+        "FROM run_members m WHERE NOT EXISTS (SELECT 1 FROM segment_members s "
+        "WHERE s.segment_code = m.segment_code AND s.credit_code = m.credit_code)"
+    )
+    n_left = int(conn.execute(text(f"SELECT COUNT(*) {left}"), params).scalar() or 0)
+    n_entered = int(conn.execute(text(f"SELECT COUNT(*) {entered}"), params).scalar() or 0)
+    event = _event_sql(conn.dialect.name)
+    if n_left:
+        conn.execute(
+            text(
+                "INSERT INTO segment_history (segment_code, credit_code, valid_from, valid_to, "
+                "run_id, closed_by_run, fingerprint) SELECT s.segment_code, s.credit_code, "
+                f"s.valid_from, :as_of, s.run_id, :run, s.fingerprint {left} "
+                "AND s.valid_from < :as_of"
+            ),
+            params,
+        )
+        conn.execute(
+            text(
+                "INSERT INTO outbox (topic, key, payload, created_at) SELECT 'segment.left', "
+                f"s.credit_code, {event.format(seg='s.segment_code', code='s.credit_code')}, :now "
+                f"{left}"
+            ),
+            params,
+        )
+        conn.execute(
+            text(
+                "DELETE FROM segment_members WHERE segment_code IN "
+                f"({in_codes}) AND NOT EXISTS (SELECT 1 FROM run_members m WHERE "
+                "m.segment_code = segment_members.segment_code AND "
+                "m.credit_code = segment_members.credit_code)"
+            ),
+            params,
+        )
+    if n_entered:
+        conn.execute(
+            text(
+                "INSERT INTO outbox (topic, key, payload, created_at) SELECT 'segment.entered', "
+                f"m.credit_code, {event.format(seg='m.segment_code', code='m.credit_code')}, :now "
+                f"{entered}"
+            ),
+            params,
+        )
+        conn.execute(
+            text(
+                "INSERT INTO segment_members (segment_code, credit_code, valid_from, run_id, "
+                f"fingerprint) SELECT m.segment_code, m.credit_code, :as_of, :run, m.fingerprint "
+                f"{entered}"
+            ),
+            params,
+        )
+    return n_left + n_entered
+
+
+def _event_sql(dialect: str) -> str:
+    """A JSON payload built in SQL (so millions of moves need no Python loop)."""
+    if dialect == "postgresql":
+        return (
+            "json_build_object('segment', {seg}, 'credit_code', {code}, "
+            "'as_of', CAST(:as_of AS DATE), 'run_id', CAST(:run AS INTEGER))"
+        )
+    return "json_object('segment', {seg}, 'credit_code', {code}, 'as_of', :as_of, 'run_id', :run)"
+
+
+def _segment(conn: Connection, code: str) -> Segment:
+    for seg in catalog.published(conn, "segment"):
+        if seg.code == code:
+            return cast(Segment, seg)
+    raise NotFoundError(f"no published segment named {code!r}")
+
+
+def live_count(conn: Connection, expression: str, as_of: dt.date) -> dict[str, Any]:
+    """How many customers an expression over tags and features selects right now."""
+    plan = compile_plan(catalog.published(conn, "feature"), catalog.published(conn, "tag"))
+    probe = Segment(
+        code="live_count",
+        name={"zh": "实时", "en": "live"},  # type: ignore[arg-type]
+        expression=expression,
+        owner="-",
+        purpose=["credit_risk_assessment"],
+    )
+    expr = compile_segments(plan, [probe])["live_count"]
+    dialect = conn.dialect.name
+    base_sql = str(
+        base_query(dialect, as_of).compile(
+            dialect=conn.dialect, compile_kwargs={"literal_binds": True}
+        )
+    )
+    columns = [*plan.feature_codes, *(t.code for t in plan.tags)]
+    sql = (
+        f"SELECT COUNT(*), SUM(CASE WHEN {expr.to_sql(dialect, as_of=as_of)} THEN 1 ELSE 0 "
+        f"END) FROM ({plan.sql(dialect, base_sql, as_of, columns)}) AS r"
+    )
+    total, selected = conn.exec_driver_sql(sql).one()
+    return {
+        "expression": expr.normalized,
+        "as_of": as_of.isoformat(),
+        "customers": int(total or 0),
+        "members": int(selected or 0),
+    }
+
+
+def members(conn: Connection, code: str, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """The members of a segment (now, or on a past date) with their key attributes."""
+    _segment(conn, code)
+    cur = select(
+        MEMBERS.c.credit_code,
+        MEMBERS.c.valid_from,
+        cast_(null(), Date).label("valid_to"),
+    ).where(MEMBERS.c.segment_code == code)
+    old = select(PAST.c.credit_code, PAST.c.valid_from, PAST.c.valid_to).where(
+        PAST.c.segment_code == code
+    )
+    periods = union_all(cur, old).subquery("p")
+    e = cast(Table, Enterprise.__table__)
+    stmt = select(
+        periods.c.credit_code,
+        periods.c.valid_from,
+        e.c.name,
+        e.c.size_class,
+        e.c.industry_code,
+        e.c.region_code,
+        e.c.branch,
+    ).join(e, e.c.credit_code == periods.c.credit_code)
+    if as_of is None:
+        stmt = stmt.where(periods.c.valid_to.is_(None))
+    else:
+        stmt = stmt.where(
+            periods.c.valid_from <= as_of,
+            or_(periods.c.valid_to.is_(None), periods.c.valid_to > as_of),
+        )
+    rows = conn.execute(stmt.order_by(periods.c.credit_code))
+    return [
+        {
+            "credit_code": r.credit_code,
+            "name": r.name,
+            "size_class": r.size_class,
+            "industry_code": r.industry_code,
+            "region_code": r.region_code,
+            "branch": r.branch,
+            "member_since": r.valid_from.isoformat()
+            if isinstance(r.valid_from, dt.date)
+            else r.valid_from,
+        }
+        for r in rows
+    ]
+
+
+def history(conn: Connection, code: str, credit_code: str | None = None) -> list[dict[str, Any]]:
+    """Entries and exits of a segment, oldest first."""
+    _segment(conn, code)
+    cur = select(
+        MEMBERS.c.credit_code,
+        MEMBERS.c.valid_from,
+        cast_(null(), Date).label("valid_to"),
+        MEMBERS.c.run_id,
+    ).where(MEMBERS.c.segment_code == code)
+    old = select(PAST.c.credit_code, PAST.c.valid_from, PAST.c.valid_to, PAST.c.run_id).where(
+        PAST.c.segment_code == code
+    )
+    if credit_code:
+        cur = cur.where(MEMBERS.c.credit_code == credit_code.upper())
+        old = old.where(PAST.c.credit_code == credit_code.upper())
+    p = union_all(cur, old).subquery("p")
+    rows = conn.execute(select(p).order_by(p.c.credit_code, p.c.valid_from))
+    return [
+        {
+            "credit_code": r.credit_code,
+            "entered": _iso(r.valid_from),
+            "left": _iso(r.valid_to),
+            "run_id": r.run_id,
+        }
+        for r in rows
+    ]
+
+
+def counts(conn: Connection) -> list[dict[str, Any]]:
+    """Published segments with their current member counts."""
+    n: dict[str, int] = dict(
+        conn.execute(
+            select(MEMBERS.c.segment_code, func.count()).group_by(MEMBERS.c.segment_code)
+        ).all()
+    )
+    return [
+        {
+            "code": s.code,
+            "name": s.name.model_dump(),
+            "expression": s.expression,
+            "members": int(n.get(s.code, 0)),
+        }
+        for s in catalog.published(conn, "segment")
+    ]
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
