@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from lendtag import __version__
-from lendtag.cli import data, demo, tags
+from lendtag.cli import data, demo, segments, tags
 
 app = typer.Typer(
     help="lendtag: customer tags and credit decisions for corporate lending.",
@@ -21,6 +21,7 @@ app.add_typer(data.customers_app, name="customers")
 app.add_typer(data.quarantine_app, name="quarantine")
 app.add_typer(data.batches_app, name="batches")
 app.add_typer(tags.app, name="tags")
+app.add_typer(segments.app, name="segments")
 
 
 def _version(value: bool) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Table, func, insert, select, update
 
 from lendtag.store.models.base import utcnow
 from lendtag.store.models.tags import Definition
-from lendtag.tags.compile import compile_plan
+from lendtag.tags.compile import compile_plan, compile_segments
 from lendtag.tags.definitions import Catalog, Dimension, Feature, Segment, Tag, _hash
 from lendtag.tags.errors import CatalogError, LifecycleError
 
@@ -176,10 +176,10 @@ def versions(conn: Connection, kind: str, code: str) -> list[dict[str, Any]]:
     ]
 
 
-def validate_catalog(catalog: Catalog) -> dict[str, str]:
+def validate_catalog(catalog: Catalog) -> dict[tuple[str, str], str]:
     """Check a whole catalog: unique codes, known dimensions, every expression, no cycles.
 
-    Returns the fingerprint of every feature and tag.
+    Returns the fingerprint of every feature, computed tag and segment by (kind, code).
     """
     problems: list[str] = []
     for kind, items in (
@@ -202,7 +202,10 @@ def validate_catalog(catalog: Catalog) -> dict[str, str]:
     if problems:
         raise CatalogError("; ".join(problems), details={"errors": problems})
     plan = compile_plan(catalog.features, catalog.tags)
-    return {code: c.fingerprint for code, c in plan.compiled.items()}
+    segments = compile_segments(plan, catalog.segments)
+    return {(c.kind, code): c.fingerprint for code, c in plan.compiled.items()} | {
+        ("segment", code): e.fingerprint for code, e in segments.items()
+    }
 
 
 def load_catalog(
@@ -227,7 +230,7 @@ def load_catalog(
             latest = _latest(conn, kind, item.code)
             if latest is not None and latest.status == "published" and latest.body == body:
                 continue
-            save_draft(conn, kind, body, author, fingerprints.get(item.code))
+            save_draft(conn, kind, body, author, fingerprints.get((kind, item.code)))
             counts[kind] = counts.get(kind, 0) + 1
             if reviewer is not None:
                 submit(conn, kind, item.code, author)
