@@ -25,23 +25,23 @@ MEMBERS = cast(Table, SegmentMember.__table__)
 PAST = cast(Table, SegmentHistory.__table__)
 
 
-def apply_membership(conn: Connection, codes: list[str], as_of: dt.date, run_id: int) -> int:
-    """Diff ``run_members`` against current memberships of ``codes``; returns moves written."""
-    params: dict[str, Any] = {f"s{i}": c for i, c in enumerate(codes)}
-    params |= {"as_of": as_of, "run": run_id, "now": utcnow()}
-    in_codes = ", ".join(f":s{i}" for i in range(len(codes)))
-    left = (
-        f"FROM segment_members s WHERE s.segment_code IN ({in_codes}) AND NOT EXISTS "
-        "(SELECT 1 FROM run_members m WHERE m.segment_code = s.segment_code "
-        "AND m.credit_code = s.credit_code)"
-    )
-    entered = (
-        "FROM run_members m WHERE NOT EXISTS (SELECT 1 FROM segment_members s "
-        "WHERE s.segment_code = m.segment_code AND s.credit_code = m.credit_code)"
-    )
-    n_left = int(conn.execute(text(f"SELECT COUNT(*) {left}"), params).scalar() or 0)
-    n_entered = int(conn.execute(text(f"SELECT COUNT(*) {entered}"), params).scalar() or 0)
+def apply_membership(conn: Connection, as_of: dt.date, run_id: int) -> int:
+    """Write the segment moves of a run; returns the number of moves written.
+
+    ``run_moves`` (segment_code, credit_code, entered 1/0) holds the customers who enter or
+    leave a segment, ``run_fingerprints`` the definition fingerprint of each segment under
+    ``segment:<code>`` (both filled by the run's engine, see ``lendtag.engines.base``).
+    Leavers get a history row, entrants a membership row, each an outbox event.
+    """
+    params: dict[str, Any] = {"as_of": as_of, "run": run_id, "now": utcnow()}
     event = _event_sql(conn.dialect.name)
+    left = (
+        "FROM run_moves m JOIN segment_members s ON s.segment_code = m.segment_code "
+        "AND s.credit_code = m.credit_code WHERE m.entered = 0"
+    )
+    entered = "FROM run_moves m WHERE m.entered = 1"
+    n_left = int(conn.execute(text(f"SELECT COUNT(*) {left}")).scalar() or 0)
+    n_entered = int(conn.execute(text(f"SELECT COUNT(*) {entered}")).scalar() or 0)
     if n_left:
         conn.execute(
             text(
@@ -56,33 +56,31 @@ def apply_membership(conn: Connection, codes: list[str], as_of: dt.date, run_id:
             text(
                 "INSERT INTO outbox (topic, key, payload, created_at) SELECT 'segment.left', "
                 f"s.credit_code, {event.format(seg='s.segment_code', code='s.credit_code')}, :now "
-                f"{left}"
+                f"{left} ORDER BY s.segment_code, s.credit_code"
             ),
             params,
         )
         conn.execute(
             text(
-                "DELETE FROM segment_members WHERE segment_code IN "
-                f"({in_codes}) AND NOT EXISTS (SELECT 1 FROM run_members m WHERE "
-                "m.segment_code = segment_members.segment_code AND "
-                "m.credit_code = segment_members.credit_code)"
-            ),
-            params,
+                "DELETE FROM segment_members WHERE (segment_code, credit_code) IN "
+                "(SELECT segment_code, credit_code FROM run_moves WHERE entered = 0)"
+            )
         )
     if n_entered:
         conn.execute(
             text(
                 "INSERT INTO outbox (topic, key, payload, created_at) SELECT 'segment.entered', "
                 f"m.credit_code, {event.format(seg='m.segment_code', code='m.credit_code')}, :now "
-                f"{entered}"
+                f"{entered} ORDER BY m.segment_code, m.credit_code"
             ),
             params,
         )
         conn.execute(
             text(
                 "INSERT INTO segment_members (segment_code, credit_code, valid_from, run_id, "
-                f"fingerprint) SELECT m.segment_code, m.credit_code, :as_of, :run, m.fingerprint "
-                f"{entered}"
+                "fingerprint) SELECT m.segment_code, m.credit_code, :as_of, :run, f.fingerprint "
+                "FROM run_moves m JOIN run_fingerprints f ON f.code = 'segment:' || "
+                "m.segment_code WHERE m.entered = 1 ORDER BY m.segment_code, m.credit_code"
             ),
             params,
         )

@@ -1,0 +1,153 @@
+"""The in-store engine: the plan runs as SQL inside the store (SQLite or PostgreSQL) itself.
+
+Computed values go to temporary tables in the run's transaction (``run_result`` with every
+feature and tag, ``run_new`` with each value as stored text, ``run_members`` with segment
+members); the diff against ``tag_values`` and ``segment_members`` is one INSERT … SELECT
+each, into ``run_diff`` and ``run_moves``.
+"""
+
+from __future__ import annotations
+
+import time
+
+from sqlalchemy import Connection, text
+
+from lendtag.engines.base import Computed, RunJob
+from lendtag.engines.canonical import canonical_sql
+from lendtag.tags.errors import TagRunError
+from lendtag.tags.pit import base_query
+
+
+def _in_list(prefix: str, codes: list[str]) -> tuple[str, dict[str, str]]:
+    params = {f"{prefix}{i}": c for i, c in enumerate(codes)}
+    return ", ".join(f":{p}" for p in params), params
+
+
+class StoreEngine:
+    """Runs the compiled SQL inside the store; ``name`` is sqlite or postgres."""
+
+    def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
+        self.name = "sqlite" if dialect == "sqlite" else "postgres"
+
+    def compute(self, job: RunJob) -> Computed:
+        conn, clock = job.conn, time.perf_counter()
+        customers = self._compute_values(job)
+        timings = {"compute": time.perf_counter() - clock}
+        clock = time.perf_counter()
+        for tag in job.tags:
+            check_categories(conn, tag.code, [c.value for c in tag.categories or []])
+        values: dict[str, int] = dict(
+            conn.exec_driver_sql("SELECT tag_code, COUNT(*) FROM run_new GROUP BY tag_code").all()
+        )
+        self._diff_values(conn, job.tag_codes)
+        if job.segments:
+            self._diff_members(conn, list(job.segments))
+        for name in ("run_result", "run_new", "run_members"):
+            conn.exec_driver_sql(f"DROP TABLE {name}")
+        timings["diff"] = time.perf_counter() - clock
+        return Computed(customers, values, timings)
+
+    def _compute_values(self, job: RunJob) -> int:
+        """Fill ``run_new`` (values as stored text) and ``run_members``; count customers."""
+        conn, dialect, plan, suffix = job.conn, self.dialect, job.plan, job.temp_suffix
+        base_sql = str(
+            base_query(dialect, job.as_of).compile(
+                dialect=conn.dialect, compile_kwargs={"literal_binds": True}
+            )
+        )
+        columns = [*plan.feature_codes, *(t.code for t in plan.tags)]
+        conn.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE run_result{suffix} AS "
+            f"{plan.sql(dialect, base_sql, job.as_of, columns)}"
+        )
+        conn.exec_driver_sql(
+            "CREATE TEMPORARY TABLE run_new (tag_code VARCHAR(64), credit_code VARCHAR(18), "
+            f"value VARCHAR(64), PRIMARY KEY (tag_code, credit_code)){suffix}"
+        )
+        conn.exec_driver_sql(
+            "CREATE TEMPORARY TABLE run_members (segment_code VARCHAR(64), "
+            f"credit_code VARCHAR(18), PRIMARY KEY (segment_code, credit_code)){suffix}"
+        )
+        for tag in job.tags:
+            conn.execute(
+                text(
+                    f"INSERT INTO run_new SELECT :code, credit_code, v FROM "
+                    f"(SELECT credit_code, {canonical_sql(dialect, tag, tag.code)} AS v "
+                    f"FROM run_result) AS t WHERE v IS NOT NULL"
+                ),
+                {"code": tag.code},
+            )
+        for code, expr in job.segments.items():
+            conn.execute(
+                text(
+                    "INSERT INTO run_members SELECT :code, credit_code FROM run_result "
+                    f"WHERE {expr.to_sql(dialect, as_of=job.as_of)}"
+                ),
+                {"code": code},
+            )
+        return int(conn.exec_driver_sql("SELECT COUNT(*) FROM run_result").scalar() or 0)
+
+    @staticmethod
+    def _diff_values(conn: Connection, codes: list[str]) -> None:
+        marks, params = _in_list("t", codes)
+        conn.execute(
+            text(
+                "INSERT INTO run_diff SELECT n.tag_code, n.credit_code, c.value, n.value "
+                "FROM run_new n LEFT JOIN tag_values c ON c.tag_code = n.tag_code "
+                "AND c.credit_code = n.credit_code WHERE c.value IS NULL OR c.value <> n.value"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO run_diff SELECT c.tag_code, c.credit_code, c.value, NULL "
+                f"FROM tag_values c WHERE c.tag_code IN ({marks}) AND c.source = 'run' "
+                "AND NOT EXISTS (SELECT 1 FROM run_new n WHERE n.tag_code = c.tag_code "
+                "AND n.credit_code = c.credit_code)"
+            ),
+            params,
+        )
+
+    @staticmethod
+    def _diff_members(conn: Connection, codes: list[str]) -> None:
+        marks, params = _in_list("s", codes)
+        conn.execute(
+            text(
+                "INSERT INTO run_moves SELECT s.segment_code, s.credit_code, 0 "
+                f"FROM segment_members s WHERE s.segment_code IN ({marks}) AND NOT EXISTS "
+                "(SELECT 1 FROM run_members m WHERE m.segment_code = s.segment_code "
+                "AND m.credit_code = s.credit_code)"
+            ),
+            params,
+        )
+        conn.execute(
+            text(
+                "INSERT INTO run_moves SELECT m.segment_code, m.credit_code, 1 FROM run_members m "
+                "WHERE NOT EXISTS (SELECT 1 FROM segment_members s "
+                "WHERE s.segment_code = m.segment_code AND s.credit_code = m.credit_code)"
+            )
+        )
+
+
+def check_categories(conn: Connection, code: str, allowed: list[str]) -> None:
+    """Refuse the run when a category tag gave a value outside its declared categories."""
+    if not allowed:
+        return
+    marks, params = _in_list("c", allowed)
+    bad = conn.execute(
+        text(
+            "SELECT value, COUNT(*) FROM run_new WHERE tag_code = :code "
+            f"AND value NOT IN ({marks}) GROUP BY value"
+        ),
+        {"code": code, **params},
+    ).first()
+    if bad is not None:
+        raise category_error(code, str(bad[0]), int(bad[1]), allowed)
+
+
+def category_error(code: str, value: str, count: int, allowed: list[str]) -> TagRunError:
+    return TagRunError(
+        f"tag {code} gave the value {value!r} for {count} customer(s), "
+        f"which is not one of its categories ({', '.join(allowed)})",
+        details={"tag": code, "value": value, "customers": count, "expected": allowed},
+    )
