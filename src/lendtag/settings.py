@@ -43,6 +43,27 @@ class Settings(BaseSettings):
             "before failing, in milliseconds."
         ),
     )
+    duckdb_memory_limit: str | None = Field(
+        default=None,
+        pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+        description=(
+            "Memory the DuckDB engine of `lendtag tags run --engine duckdb` may use, e.g. "
+            "8GB (default: DuckDB's own, 80% of RAM); past it DuckDB spills to disk."
+        ),
+    )
+    duckdb_threads: int | None = Field(
+        default=None,
+        ge=1,
+        le=256,
+        description="Threads of the DuckDB engine (default: one per core).",
+    )
+    duckdb_temp_dir: Path | None = Field(
+        default=None,
+        description=(
+            "Folder under which the DuckDB engine keeps its spill files and transfer files "
+            "during a run, removed afterwards (default: the system's temporary folder)."
+        ),
+    )
     demo_dir: Path = Field(
         default=Path("./demo-data"),
         description="Folder where `lendtag demo` writes the generated demo portfolio files.",
