@@ -1,6 +1,7 @@
 """A run killed with SIGKILL at a random point leaves the previous state; a rerun completes it.
 
 The reference is the same store copied before the run and run to completion undisturbed.
+Both engines: the store's own, and DuckDB (killed while it reads, computes or hands over).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def state(url: str) -> list[list[tuple[object, ...]]]:
     return out
 
 
-def run_cli(url: str, as_of: dt.date) -> subprocess.Popen[bytes]:
+def run_cli(url: str, as_of: dt.date, engine: str | None = None) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [
             sys.executable,
@@ -54,6 +55,7 @@ def run_cli(url: str, as_of: dt.date) -> subprocess.Popen[bytes]:
             as_of.isoformat(),
             "--database-url",
             url,
+            *(["--engine", engine] if engine else []),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -62,7 +64,8 @@ def run_cli(url: str, as_of: dt.date) -> subprocess.Popen[bytes]:
 
 
 @pytest.mark.slow
-def test_sigkill_at_random_points(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", [None, "duckdb"])
+def test_sigkill_at_random_points(tmp_path: Path, engine: str | None) -> None:
     db = tmp_path / "store.db"
     url = f"sqlite:///{db}"
     with Lendtag(Settings(database_url=url)) as lt:
@@ -76,14 +79,14 @@ def test_sigkill_at_random_points(tmp_path: Path) -> None:
     reference = tmp_path / "reference.db"
     shutil.copy(db, reference)
     started = time.perf_counter()
-    assert run_cli(f"sqlite:///{reference}", AS_OF).wait(timeout=300) == 0
+    assert run_cli(f"sqlite:///{reference}", AS_OF, engine).wait(timeout=300) == 0
     duration = time.perf_counter() - started
     expected = state(f"sqlite:///{reference}")
     assert expected != before
 
     rng = random.Random(20261203)
     for _ in range(4):
-        proc = run_cli(url, AS_OF)
+        proc = run_cli(url, AS_OF, engine)
         time.sleep(rng.uniform(0.05, duration * 0.95))
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
@@ -93,7 +96,7 @@ def test_sigkill_at_random_points(tmp_path: Path) -> None:
         assert now in (before, expected)
         if now == expected:
             break
-    assert run_cli(url, AS_OF).wait(timeout=300) == 0
+    assert run_cli(url, AS_OF, engine).wait(timeout=300) == 0
     assert state(url) == expected
-    assert run_cli(url, AS_OF).wait(timeout=300) == 0  # and once more changes nothing
+    assert run_cli(url, AS_OF, engine).wait(timeout=300) == 0  # and once more changes nothing
     assert state(url) == expected

@@ -176,42 +176,50 @@ class SqliteReader:
         return f'SELECT {sentinel} UNION ALL SELECT {cols} FROM "{source.name}"{where}'
 
     def load_all(self, duck: Any, sources: list[tuple[Source, str]]) -> None:
-        import pyarrow as pa
-
         jobs = [
             {"sql": self.select(s), "out": str(self._dir / f"{target}.arrow")}
             for s, target in sources
         ]
-        child = subprocess.Popen(
+        with subprocess.Popen(
             [sys.executable, "-m", "lendtag.engines.sqlite_export", self._path],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )
-        try:
-            assert child.stdin is not None and child.stdout is not None
-            child.stdin.write(json.dumps(jobs))
-            child.stdin.close()
-            for (source, target), job in zip(sources, jobs, strict=True):
-                if child.stdout.readline().strip() != job["out"]:
-                    raise self._failure(child, source.name)
-                with pa.memory_map(job["out"]) as mapped:
-                    arrow = pa.ipc.open_file(mapped).read_all().slice(1)
-                    duck.register("_arrow_in", arrow)
-                    try:
-                        typed = _typed_select(source, "_arrow_in")
-                        duck.execute(f"CREATE TABLE {target} AS {typed}")
-                    finally:
-                        duck.unregister("_arrow_in")
-                    del arrow
-                Path(job["out"]).unlink()
-            if child.wait() != 0:
-                raise self._failure(child, "the store")
-        finally:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
+        ) as child:
+            try:
+                self._receive(duck, sources, jobs, child)
+            finally:
+                if child.poll() is None:
+                    child.kill()
+
+    def _receive(
+        self,
+        duck: Any,
+        sources: list[tuple[Source, str]],
+        jobs: list[dict[str, str]],
+        child: subprocess.Popen[str],
+    ) -> None:
+        import pyarrow as pa
+
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write(json.dumps(jobs))
+        child.stdin.close()
+        for (source, target), job in zip(sources, jobs, strict=True):
+            if child.stdout.readline().strip() != job["out"]:
+                raise self._failure(child, source.name)
+            with pa.memory_map(job["out"]) as mapped:
+                arrow = pa.ipc.open_file(mapped).read_all().slice(1)
+                duck.register("_arrow_in", arrow)
+                try:
+                    typed = _typed_select(source, "_arrow_in")
+                    duck.execute(f"CREATE TABLE {target} AS {typed}")
+                finally:
+                    duck.unregister("_arrow_in")
+                del arrow
+            Path(job["out"]).unlink()
+        if child.wait() != 0:
+            raise self._failure(child, "the store")
 
     def _failure(self, child: subprocess.Popen[str], what: str) -> TagRunError:
         child.wait()

@@ -18,6 +18,16 @@ from lendtag.tags.errors import TagRunError
 from lendtag.tags.pit import base_query
 
 
+def execute_sql(conn: Connection, sql: str) -> None:
+    """Run generated SQL with no parameters. On PostgreSQL it goes to psycopg as it is:
+    through SQLAlchemy, psycopg would read a ``%`` in a literal (``LIKE 'C%'``) as a
+    placeholder."""
+    if conn.dialect.name == "postgresql":
+        conn.connection.driver_connection.execute(sql)  # type: ignore[union-attr]
+    else:
+        conn.exec_driver_sql(sql)
+
+
 def _in_list(prefix: str, codes: list[str]) -> tuple[str, dict[str, str]]:
     params = {f"{prefix}{i}": c for i, c in enumerate(codes)}
     return ", ".join(f":{p}" for p in params), params
@@ -57,9 +67,10 @@ class StoreEngine:
             )
         )
         columns = [*plan.feature_codes, *(t.code for t in plan.tags)]
-        conn.exec_driver_sql(
+        execute_sql(
+            conn,
             f"CREATE TEMPORARY TABLE run_result{suffix} AS "
-            f"{plan.sql(dialect, base_sql, job.as_of, columns)}"
+            f"{plan.sql(dialect, base_sql, job.as_of, columns)}",
         )
         conn.exec_driver_sql(
             "CREATE TEMPORARY TABLE run_new (tag_code VARCHAR(64), credit_code VARCHAR(18), "
