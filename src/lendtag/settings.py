@@ -78,6 +78,52 @@ class Settings(BaseSettings):
         description="Random seed of the demo portfolio (the same seed gives the same data).",
     )
 
+    token_ttl_minutes: int = Field(
+        default=60,
+        ge=1,
+        le=7 * 24 * 60,
+        description="Lifetime of a login session token issued by POST /api/v1/auth/token.",
+    )
+    api_token_days: int = Field(
+        default=90,
+        ge=1,
+        le=3650,
+        description="Default lifetime of a service-account API token (`lendtag users token`).",
+    )
+    login_max_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Consecutive wrong passwords after which an account is locked.",
+    )
+    login_lockout_minutes: int = Field(
+        default=15,
+        ge=1,
+        description="How long a locked account refuses every login, even a correct one.",
+    )
+    password_min_length: int = Field(
+        default=12, ge=8, description="Shortest password `lendtag users add|reset` accepts."
+    )
+    argon2_time_cost: int = Field(
+        default=3, ge=1, description="argon2id iterations per password hash (RFC 9106)."
+    )
+    argon2_memory_kib: int = Field(
+        default=65536,
+        ge=1024,
+        description="argon2id memory per password hash, in KiB (64 MiB by default).",
+    )
+    api_host: str = Field(
+        default="127.0.0.1", description="Address `lendtag serve` listens on by default."
+    )
+    api_port: int = Field(
+        default=8000, ge=1, le=65535, description="Port `lendtag serve` listens on by default."
+    )
+    api_workers: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Worker processes `lendtag serve` starts (each serves the same store).",
+    )
+
     @property
     def is_sqlite(self) -> bool:
         """True when the store is SQLite."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import getpass
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -13,11 +15,13 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
 from lendtag.core import Lendtag
 from lendtag.errors import InputError, LendtagError
 from lendtag.settings import Settings
+from lendtag.store.audit import Actor, acting_as
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -73,6 +77,15 @@ def parse_day(value: str | None, option: str) -> dt.date | None:
         raise InputError(f"{option} {value!r} is not a date; expected YYYY-MM-DD") from None
 
 
+def cli_actor() -> Actor:
+    """Who the audit log names for a command: the operating-system user, as ``cli:NAME``."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):
+        name = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+    return Actor(f"cli:{name}")
+
+
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn lendtag errors into a message on stderr (and a JSON error with --json) + exit code."""
 
@@ -80,7 +93,8 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         as_json = bool(kwargs.get("as_json"))
         try:
-            return func(*args, **kwargs)
+            with acting_as(cli_actor()):
+                return func(*args, **kwargs)
         except LendtagError as exc:
             _report(as_json, exc.code, exc.message, exc.details)
             raise typer.Exit(exc.exit_code) from None
@@ -101,7 +115,7 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
 
 
 def _report(as_json: bool, code: str, message: str, details: dict[str, Any]) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     if as_json:
         emit_json({"error": {"code": code, "message": message, "details": details}})
 

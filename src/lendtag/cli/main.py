@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from lendtag import __version__
-from lendtag.cli import data, demo, segments, tags
+from lendtag.cli import audit, data, demo, segments, serve, tags, users
 
 app = typer.Typer(
     help="lendtag: customer tags and credit decisions for corporate lending.",
@@ -22,6 +22,9 @@ app.add_typer(data.quarantine_app, name="quarantine")
 app.add_typer(data.batches_app, name="batches")
 app.add_typer(tags.app, name="tags")
 app.add_typer(segments.app, name="segments")
+app.add_typer(users.app, name="users")
+app.add_typer(audit.app, name="audit")
+app.command("serve")(serve.serve)
 
 
 def _version(value: bool) -> None:

@@ -3,23 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
+from lendtag.access import privacy
+from lendtag.access.privacy import MASKED, Disclosure
 from lendtag.core import customers
+from lendtag.core.access_ops import AccessOperations
+from lendtag.core.outbox_ops import OutboxOperations
 from lendtag.core.reporting import Reporter
 from lendtag.core.tag_ops import SegmentOperations, TagOperations
+from lendtag.errors import NotFoundError
 from lendtag.ingest import quarantine
 from lendtag.ingest.pipeline import BatchResult, run_import
 from lendtag.settings import Settings
+from lendtag.store import audit
 from lendtag.store.db import Store
 from lendtag.store.migrate import upgrade
 from lendtag.store.models import ImportBatch, QuarantineRow
 
 
-class Lendtag(TagOperations, SegmentOperations):
+class Lendtag(TagOperations, SegmentOperations, AccessOperations, OutboxOperations):
     """lendtag's core, built from settings (no globals): the CLI and the API are thin layers."""
 
     def __init__(self, settings: Settings | None = None) -> None:
@@ -88,9 +95,31 @@ class Lendtag(TagOperations, SegmentOperations):
                 for r in rows
             ]
 
-    def quarantine_list(self, **filters: Any) -> list[dict[str, Any]]:
+    def get_batch(self, batch_id: int) -> dict[str, Any] | None:
         self.require_migrated()
-        return quarantine.list_quarantine(self.store, **filters)
+        t = ImportBatch.__table__
+        with self.store.read() as conn:
+            row = conn.execute(select(t).where(t.c.id == batch_id)).first()
+        if row is None:
+            return None
+        return {
+            k: (v.isoformat() if isinstance(v, dt.datetime) else v) for k, v in row._mapping.items()
+        }
+
+    def quarantine_list(self, **filters: Any) -> list[dict[str, Any]]:
+        """Quarantined rows; personal values they quote are masked."""
+        self.require_migrated()
+        rows = quarantine.list_quarantine(self.store, **filters)
+        return [privacy.mask_quarantine_row(r) for r in rows]
+
+    def quarantine_get(self, qid: int) -> dict[str, Any] | None:
+        self.require_migrated()
+        t = QuarantineRow.__table__
+        with self.store.read() as conn:
+            row = conn.execute(select(t).where(t.c.id == qid)).first()
+        if row is None:
+            return None
+        return privacy.mask_quarantine_row(quarantine.quarantine_row_dict(row))
 
     def quarantine_release(
         self, qid: int, corrections: dict[str, str], *, effective_date: dt.date | None = None
@@ -104,10 +133,60 @@ class Lendtag(TagOperations, SegmentOperations):
         with self.store.read() as conn:
             return customers.list_customers(conn, **filters)
 
-    def customer_show(self, credit_code: str, as_of: dt.date | None = None) -> dict[str, Any]:
+    def customers_page(self, *, limit: int, offset: int, **filters: Any) -> dict[str, Any]:
+        """One page of customers and the total matching the filters."""
         self.require_migrated()
         with self.store.read() as conn:
-            return customers.show_customer(conn, credit_code, as_of)
+            return {
+                "items": customers.list_customers(conn, limit=limit, offset=offset, **filters),
+                "total": customers.count_customers(conn, **filters),
+                "limit": limit,
+                "offset": offset,
+            }
+
+    def require_in_scope(self, credit_code: str, branches: Sequence[str] | None) -> None:
+        """Refuse (as not found, audited) a customer outside a scoped user's branches."""
+        code = credit_code.strip().upper()
+        with self.store.read() as conn:
+            found, branch = customers.branch_of(conn, code)
+        if not found:
+            raise NotFoundError(
+                f"no customer with credit code {code}", details={"credit_code": code}
+            )
+        if branches is not None and branch not in branches:
+            self.record(
+                "access.denied",
+                object_type="customer",
+                object_id=code,
+                outcome="denied",
+                details={"reason": "out_of_scope"},
+            )
+            raise NotFoundError(
+                f"no customer with credit code {code}", details={"credit_code": code}
+            )
+
+    def customer_show(
+        self, credit_code: str, as_of: dt.date | None = None, disclosure: Disclosure = MASKED
+    ) -> dict[str, Any]:
+        """One customer; an unmasked read is written to the audit log in its transaction."""
+        self.require_migrated()
+        if not disclosure.unmasked:
+            with self.store.read() as conn:
+                return customers.show_customer(conn, credit_code, as_of)
+        with self.store.write() as conn:
+            doc = customers.show_customer(conn, credit_code, as_of, disclosure)
+            audit.append(
+                conn,
+                "customer.read_unmasked",
+                object_type="customer",
+                object_id=doc["credit_code"],
+                details={
+                    "purpose": disclosure.purpose,
+                    "fields": sorted(privacy.MASKS),
+                    "parties": len(doc["related_parties"]),
+                },
+            )
+            return doc
 
     def portfolio_summary(self) -> dict[str, Any]:
         self.require_migrated()

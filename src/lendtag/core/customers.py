@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, exists, func, or_, select
 
-from lendtag.domain.identity import mask_id_number, mask_phone
+from lendtag.access import privacy
+from lendtag.access.privacy import MASKED, Disclosure
 from lendtag.domain.industry import SECTIONS
 from lendtag.domain.region import PROVINCES
 from lendtag.domain.size import classify_size
@@ -20,6 +22,7 @@ from lendtag.store.models import (
     FinancialStatement,
     Loan,
     RelatedParty,
+    TagValue,
 )
 
 
@@ -53,29 +56,65 @@ def customer_summary(row: Any) -> dict[str, Any]:
     return out
 
 
-def list_customers(
-    conn: Connection,
+def _filtered(
+    stmt: Any,
     *,
     size_class: str | None = None,
     section: str | None = None,
     branch: str | None = None,
     search: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> list[dict[str, Any]]:
-    """Customers ordered by credit code, filtered on attributes."""
+    tags: dict[str, str] | None = None,
+    branches: Sequence[str] | None = None,
+) -> Any:
     t = Enterprise.__table__
-    stmt = select(t).order_by(t.c.credit_code).limit(limit).offset(offset)
     if size_class:
         stmt = stmt.where(t.c.size_class == size_class)
     if section:
         stmt = stmt.where(t.c.industry_section == section.upper())
     if branch:
         stmt = stmt.where(t.c.branch == branch)
+    if branches is not None:
+        stmt = stmt.where(t.c.branch.in_(list(branches)))
     if search:
         like = f"%{search}%"
         stmt = stmt.where(or_(t.c.name.like(like), t.c.credit_code.like(like)))
+    v = TagValue.__table__
+    for code, value in (tags or {}).items():
+        stmt = stmt.where(
+            exists().where(
+                v.c.credit_code == t.c.credit_code, v.c.tag_code == code, v.c.value == value
+            )
+        )
+    return stmt
+
+
+def list_customers(
+    conn: Connection,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    **filters: Any,
+) -> list[dict[str, Any]]:
+    """Customers ordered by credit code, filtered on attributes and current tag values.
+
+    ``branches`` limits the list to those branches (a scoped user); ``tags`` maps tag codes
+    to the value a customer must carry now.
+    """
+    t = Enterprise.__table__
+    stmt = _filtered(select(t), **filters).order_by(t.c.credit_code).limit(limit).offset(offset)
     return [customer_summary(r) for r in conn.execute(stmt)]
+
+
+def count_customers(conn: Connection, **filters: Any) -> int:
+    t = Enterprise.__table__
+    return int(conn.scalar(_filtered(select(func.count()).select_from(t), **filters)) or 0)
+
+
+def branch_of(conn: Connection, code: str) -> tuple[bool, str | None]:
+    """Whether the customer exists, and its branch."""
+    t = Enterprise.__table__
+    row = conn.execute(select(t.c.branch).where(t.c.credit_code == code.strip().upper())).first()
+    return (row is not None, row.branch if row is not None else None)
 
 
 def _version_as_of(conn: Connection, current: Any, as_of: dt.date) -> Any:
@@ -94,19 +133,24 @@ def _party(p: Any) -> dict[str, Any]:
         "relation": p.relation,
         "party_type": p.party_type,
         "name": p.name,
-        "id_number": mask_id_number(p.id_number) if p.id_number else None,
-        "phone": mask_phone(p.phone) if p.phone else None,
+        "id_number": p.id_number,
+        "phone": p.phone,
         "share_pct": p.share_pct,
         "related_credit_code": p.related_credit_code,
     }
 
 
-def show_customer(conn: Connection, code: str, as_of: dt.date | None = None) -> dict[str, Any]:
+def show_customer(
+    conn: Connection,
+    code: str,
+    as_of: dt.date | None = None,
+    disclosure: Disclosure = MASKED,
+) -> dict[str, Any]:
     """One customer with its versions, parties, latest statement and bureau report, loans.
 
     With ``as_of``, attributes are those valid on that date and only facts known by then
     (statements reported, bureau reports dated, loans started on or before it) are shown.
-    Personal identifiers are masked.
+    Personal fields of related persons are masked unless ``disclosure`` says otherwise.
     """
     code = code.strip().upper()
     current = conn.execute(
@@ -140,7 +184,7 @@ def show_customer(conn: Connection, code: str, as_of: dt.date | None = None) -> 
     ]
     parties = RelatedParty.__table__
     out["related_parties"] = [
-        _party(p)
+        privacy.apply(_party(p), disclosure)
         for p in conn.execute(
             select(parties)
             .where(parties.c.credit_code == code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from lendtag.core.reporting import Reporter
 from lendtag.errors import InputError
+from lendtag.store import audit
 from lendtag.store.db import Store
 from lendtag.store.models import TagRun
 from lendtag.tags import catalog, explain, manual, queries, segments
@@ -60,8 +62,11 @@ class TagOperations:
 
     def tags_preview(self, path: Path, as_of: dt.date) -> list[dict[str, Any]]:
         """Preview every tag defined in a YAML file (one tag, a list, or a catalog)."""
+        return self.tags_preview_drafts(load_tag_file(path), as_of)
+
+    def tags_preview_drafts(self, drafts: Sequence[Tag], as_of: dt.date) -> list[dict[str, Any]]:
+        """What each draft would do over the portfolio on ``as_of``; writes nothing."""
         self.require_migrated()
-        drafts = load_tag_file(path)
         with self.store.read() as conn:
             return [explain.preview(conn, t, as_of) for t in drafts]
 
@@ -117,7 +122,7 @@ class TagOperations:
     ) -> dict[str, Any]:
         self.require_migrated()
         with self.store.write() as conn:
-            return manual.set_manual(
+            doc = manual.set_manual(
                 conn,
                 code,
                 tag,
@@ -127,20 +132,43 @@ class TagOperations:
                 on=on or dt.date.today(),
                 expires_on=expires_on,
             )
+            audit.append(
+                conn,
+                "tag.set",
+                object_type="customer",
+                object_id=doc["credit_code"],
+                details={"tag": tag, "value": doc["value"], "reason": reason},
+            )
+            return doc
 
     def tags_clear(
         self, code: str, tag: str, *, by: str, reason: str, on: dt.date | None = None
     ) -> dict[str, Any]:
         self.require_migrated()
         with self.store.write() as conn:
-            return manual.clear_manual(
+            doc = manual.clear_manual(
                 conn, code, tag, by=by, reason=reason, on=on or dt.date.today()
             )
+            audit.append(
+                conn,
+                "tag.clear",
+                object_type="customer",
+                object_id=doc["credit_code"],
+                details={"tag": tag, "reason": reason},
+            )
+            return doc
 
     def definition_draft(self, kind: str, body: dict[str, Any], author: str) -> dict[str, Any]:
         self.require_migrated()
         with self.store.write() as conn:
             code, version = catalog.save_draft(conn, kind, body, author)
+            audit.append(
+                conn,
+                "definition.draft",
+                object_type=kind,
+                object_id=f"{code}@{version}",
+                details={"author": author},
+            )
         return {"kind": kind, "code": code, "version": version, "status": "draft"}
 
     def definition_step(
@@ -159,6 +187,13 @@ class TagOperations:
                 version = catalog.retire(conn, kind, code, by)
             else:
                 raise InputError(f"unknown lifecycle step {step!r}")
+            audit.append(
+                conn,
+                f"definition.{step}",
+                object_type=kind,
+                object_id=f"{code}@{version}",
+                details={"by": by} | ({"note": note} if note else {}),
+            )
             return {"kind": kind, "code": code, "version": version, "step": step, "by": by}
 
     def definition_versions(self, kind: str, code: str) -> list[dict[str, Any]]:
@@ -188,7 +223,7 @@ def load_tag_file(path: Path) -> list[Tag]:
 
 
 class SegmentOperations:
-    """Segments on the facade."""
+    """Segments on the facade; ``branches`` limits what a scoped user sees."""
 
     store: Store
 
@@ -197,37 +232,51 @@ class SegmentOperations:
         with self.store.read() as conn:
             return segments.counts(conn)
 
-    def segments_count(self, expression: str, as_of: dt.date) -> dict[str, Any]:
+    def segments_count(
+        self, expression: str, as_of: dt.date, branches: Sequence[str] | None = None
+    ) -> dict[str, Any]:
         """Live count of an expression (or a published segment's code) over the portfolio."""
         self.store.require_migrated()
         with self.store.read() as conn:
             published = {s.code: s for s in catalog.published(conn, "segment")}
             if expression in published:
                 expression = published[expression].expression
-            return segments.live_count(conn, expression, as_of)
+            return segments.live_count(conn, expression, as_of, branches)
 
-    def segments_members(self, code: str, as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    def segments_members(
+        self, code: str, as_of: dt.date | None = None, branches: Sequence[str] | None = None
+    ) -> list[dict[str, Any]]:
         self.store.require_migrated()
         with self.store.read() as conn:
-            return segments.members(conn, code, as_of)
+            return segments.members(conn, code, as_of, branches)
 
-    def segments_history(self, code: str, credit_code: str | None = None) -> list[dict[str, Any]]:
+    def segments_history(
+        self, code: str, credit_code: str | None = None, branches: Sequence[str] | None = None
+    ) -> list[dict[str, Any]]:
         self.store.require_migrated()
         with self.store.read() as conn:
-            return segments.history(conn, code, credit_code)
+            return segments.history(conn, code, credit_code, branches)
 
     def segments_export(
-        self, code: str, path: Path, fmt: str | None = None, as_of: dt.date | None = None
+        self,
+        code: str,
+        path: Path,
+        fmt: str | None = None,
+        as_of: dt.date | None = None,
+        branches: Sequence[str] | None = None,
     ) -> dict[str, Any]:
-        rows = self.segments_members(code, as_of)
-        columns = [
-            "credit_code",
-            "name",
-            "size_class",
-            "industry_code",
-            "region_code",
-            "branch",
-            "member_since",
-        ]
-        written = export_rows(rows, columns, path, fmt)
+        rows = self.segments_members(code, as_of, branches)
+        written = export_rows(rows, EXPORT_COLUMNS, path, fmt)
         return {"segment": code, "file": str(path), "format": written, "members": len(rows)}
+
+
+EXPORT_COLUMNS = (
+    "credit_code",
+    "name",
+    "size_class",
+    "industry_code",
+    "region_code",
+    "branch",
+    "member_since",
+)
+"""What a segment export holds: no personal data."""

@@ -83,10 +83,16 @@ class Store:
             yield conn
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """The single writer path: one transaction, committed on success, rolled back on error."""
+    def write(self, *, audited: bool = True) -> Iterator[Connection]:
+        """The single writer path: one transaction, committed on success, rolled back on error.
+
+        ``audited=False`` marks bookkeeping that is not itself a change of business data
+        (the record behind Idempotency-Key); every other write transaction records what it
+        did in the audit log (:func:`lendtag.store.audit.append`) before it commits.
+        """
         with self._write_lock, self.engine.connect() as conn:
             conn = conn.execution_options(**{_WRITE_OPTION: True})
+            conn.info["lendtag_audited"] = not audited
             with conn.begin():
                 yield conn
 

@@ -8,9 +8,21 @@ enter or leave a segment get a history row and an outbox event (``segment.entere
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Connection, Date, Table, func, null, or_, select, text, union_all
+from sqlalchemy import (
+    Connection,
+    Date,
+    Table,
+    bindparam,
+    func,
+    null,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy import cast as cast_
 
 from lendtag.errors import NotFoundError
@@ -104,8 +116,14 @@ def _segment(conn: Connection, code: str) -> Segment:
     raise NotFoundError(f"no published segment named {code!r}")
 
 
-def live_count(conn: Connection, expression: str, as_of: dt.date) -> dict[str, Any]:
-    """How many customers an expression over tags and features selects right now."""
+def live_count(
+    conn: Connection,
+    expression: str,
+    as_of: dt.date,
+    branches: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """How many customers an expression over tags and features selects on ``as_of``
+    (among the customers of ``branches`` when given)."""
     plan = compile_plan(catalog.published(conn, "feature"), catalog.published(conn, "tag"))
     probe = Segment(
         code="live_count",
@@ -122,11 +140,16 @@ def live_count(conn: Connection, expression: str, as_of: dt.date) -> dict[str, A
         )
     )
     columns = [*plan.feature_codes, *(t.code for t in plan.tags)]
-    sql = (
+    query = text(
         f"SELECT COUNT(*), SUM(CASE WHEN {expr.to_sql(dialect, as_of=as_of)} THEN 1 ELSE 0 "
-        f"END) FROM ({plan.sql(dialect, base_sql, as_of, columns)}) AS r"
+        f"END) FROM ({plan.sql(dialect, base_sql, as_of, [*columns, 'branch'])}) AS r"
+        + (" WHERE r.branch IN :branches" if branches is not None else "")
     )
-    total, selected = conn.exec_driver_sql(sql).one()
+    params: dict[str, Any] = {}
+    if branches is not None:
+        query = query.bindparams(bindparam("branches", expanding=True))
+        params["branches"] = list(branches) or [""]
+    total, selected = conn.execute(query, params).one()
     return {
         "expression": expr.normalized,
         "as_of": as_of.isoformat(),
@@ -135,8 +158,14 @@ def live_count(conn: Connection, expression: str, as_of: dt.date) -> dict[str, A
     }
 
 
-def members(conn: Connection, code: str, as_of: dt.date | None = None) -> list[dict[str, Any]]:
-    """The members of a segment (now, or on a past date) with their key attributes."""
+def members(
+    conn: Connection,
+    code: str,
+    as_of: dt.date | None = None,
+    branches: Sequence[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The members of a segment (now, or on a past date) with their key attributes, only
+    those of ``branches`` when given."""
     _segment(conn, code)
     cur = select(
         MEMBERS.c.credit_code,
@@ -157,6 +186,8 @@ def members(conn: Connection, code: str, as_of: dt.date | None = None) -> list[d
         e.c.region_code,
         e.c.branch,
     ).join(e, e.c.credit_code == periods.c.credit_code)
+    if branches is not None:
+        stmt = stmt.where(e.c.branch.in_(list(branches)))
     if as_of is None:
         stmt = stmt.where(periods.c.valid_to.is_(None))
     else:
@@ -181,8 +212,13 @@ def members(conn: Connection, code: str, as_of: dt.date | None = None) -> list[d
     ]
 
 
-def history(conn: Connection, code: str, credit_code: str | None = None) -> list[dict[str, Any]]:
-    """Entries and exits of a segment, oldest first."""
+def history(
+    conn: Connection,
+    code: str,
+    credit_code: str | None = None,
+    branches: Sequence[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Entries and exits of a segment, oldest first (of ``branches``' customers if given)."""
     _segment(conn, code)
     cur = select(
         MEMBERS.c.credit_code,
@@ -197,7 +233,13 @@ def history(conn: Connection, code: str, credit_code: str | None = None) -> list
         cur = cur.where(MEMBERS.c.credit_code == credit_code.upper())
         old = old.where(PAST.c.credit_code == credit_code.upper())
     p = union_all(cur, old).subquery("p")
-    rows = conn.execute(select(p).order_by(p.c.credit_code, p.c.valid_from))
+    stmt = select(p)
+    if branches is not None:
+        e = cast(Table, Enterprise.__table__)
+        stmt = stmt.join(e, e.c.credit_code == p.c.credit_code).where(
+            e.c.branch.in_(list(branches))
+        )
+    rows = conn.execute(stmt.order_by(p.c.credit_code, p.c.valid_from))
     return [
         {
             "credit_code": r.credit_code,

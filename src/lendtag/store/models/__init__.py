@@ -1,5 +1,6 @@
 """All lendtag tables. Importing this package registers them on ``Base.metadata``."""
 
+from lendtag.store.models.access import ApiToken, AuditEntry, AuditHead, IdempotencyKey, User
 from lendtag.store.models.base import Base
 from lendtag.store.models.enterprise import (
     ENTERPRISE_ATTRIBUTES,
@@ -23,12 +24,16 @@ from lendtag.store.models.tags import (
 
 __all__ = [
     "ENTERPRISE_ATTRIBUTES",
+    "ApiToken",
+    "AuditEntry",
+    "AuditHead",
     "Base",
     "BureauReport",
     "Definition",
     "Enterprise",
     "EnterpriseVersion",
     "FinancialStatement",
+    "IdempotencyKey",
     "ImportBatch",
     "Loan",
     "Outbox",
@@ -41,4 +46,5 @@ __all__ = [
     "TagHistory",
     "TagRun",
     "TagValue",
+    "User",
 ]

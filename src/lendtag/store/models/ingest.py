@@ -11,6 +11,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from lendtag.store.models.base import Base, Timestamp
 
 
+def _actor_name() -> str:
+    from lendtag.store.audit import current_actor
+
+    return current_actor().name
+
+
 class ImportBatch(Base):
     """One run of `lendtag import`: what was read, accepted, quarantined and changed."""
 
@@ -32,6 +38,8 @@ class ImportBatch(Base):
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     superseded: Mapped[int] = mapped_column(Integer, default=0)  # later row of the file won
     error: Mapped[str | None] = mapped_column(Text)
+    # who ran it: the user of the API or the CLI (filled from the audit actor on insert)
+    created_by: Mapped[str | None] = mapped_column(String(96), default=_actor_name)
 
 
 class QuarantineRow(Base):

@@ -1,0 +1,167 @@
+"""Customers: list with filters and paging, the 360 view with tags, manual tags.
+
+Object-level access: a user with assigned branches sees only those branches' customers;
+any other customer is answered 404 (and the attempt audited), in lists too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from lendtag.access.privacy import Disclosure
+from lendtag.api.deps import Ctx, authorized
+from lendtag.api.errors import ApiError
+
+router = APIRouter(prefix="/customers", tags=["customers"])
+
+CreditCodePath = Annotated[
+    str, Path(min_length=18, max_length=18, description="Unified social credit code")
+]
+TagPath = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{1,62}$", description="Tag code")]
+AsOf = Annotated[dt.date | None, Query(description="A past date (YYYY-MM-DD)")]
+SizeClass = Literal["large", "medium", "small", "micro", "unclassified"]
+
+
+def scoped(credit_code: CreditCodePath, ctx: Ctx = Depends(authorized)) -> Ctx:
+    """The caller, once the customer is known to be within their branches."""
+    with ctx.acting():
+        ctx.core.require_in_scope(credit_code, ctx.branches)
+    return ctx
+
+
+def _tag_filters(tag: list[str]) -> dict[str, str]:
+    filters = {}
+    for item in tag:
+        code, sep, value = item.partition(":")
+        if not sep or not code or not value:
+            raise ApiError(
+                422,
+                "invalid_input",
+                f"tag filter {item!r} is not CODE:VALUE (e.g. leverage_band:high)",
+                {"tag": item},
+            )
+        filters[code] = value
+    return filters
+
+
+@router.get("", name="customers.list", summary="Customers, filtered and paged")
+def list_customers(
+    ctx: Ctx = Depends(authorized),
+    size_class: SizeClass | None = None,
+    section: Annotated[str | None, Query(pattern=r"^[A-Ta-t]$")] = None,
+    branch: Annotated[str | None, Query(max_length=32)] = None,
+    search: Annotated[str | None, Query(max_length=100, description="In name or code")] = None,
+    tag: Annotated[
+        list[str], Query(description="CODE:VALUE of a current tag value; repeat to combine")
+    ] = [],  # noqa: B006 - FastAPI copies query defaults
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Any:
+    return ctx.core.customers_page(
+        limit=limit,
+        offset=offset,
+        size_class=size_class,
+        section=section,
+        branch=branch,
+        search=search,
+        tags=_tag_filters(tag),
+        branches=ctx.branches,
+    )
+
+
+@router.get("/{credit_code}", name="customers.get", summary="One customer with its tags")
+def get_customer(
+    credit_code: CreditCodePath,
+    ctx: Ctx = Depends(scoped),
+    as_of: AsOf = None,
+    unmask: Annotated[
+        bool, Query(description="Show personal identifiers (needs clearance and X-Purpose)")
+    ] = False,
+    x_purpose: Annotated[
+        str | None, Header(max_length=64, description="Declared purpose of an unmasked read")
+    ] = None,
+) -> Any:
+    disclosure = Disclosure.decide(ctx.principal.role, x_purpose, unmask)
+    with ctx.acting():
+        doc = ctx.core.customer_show(credit_code, as_of, disclosure)
+        doc["tags"] = ctx.core.tags_show(credit_code, as_of)
+    return doc
+
+
+@router.get("/{credit_code}/tags", name="customers.tags", summary="Tags of a customer on a date")
+def customer_tags(
+    credit_code: CreditCodePath, ctx: Ctx = Depends(scoped), as_of: AsOf = None
+) -> Any:
+    return {
+        "credit_code": credit_code.upper(),
+        "as_of": as_of,
+        "tags": ctx.core.tags_show(credit_code, as_of),
+    }
+
+
+@router.get(
+    "/{credit_code}/tags/history", name="customers.tag_history", summary="Every value, with periods"
+)
+def customer_tag_history(
+    credit_code: CreditCodePath,
+    ctx: Ctx = Depends(scoped),
+    tag: Annotated[str | None, Query(pattern=r"^[a-z][a-z0-9_]{1,62}$")] = None,
+) -> Any:
+    return ctx.core.tags_history(credit_code, tag)
+
+
+@router.get(
+    "/{credit_code}/tags/{tag}/explain",
+    name="customers.tag_explain",
+    summary="Why the customer carries this value",
+)
+def customer_tag_explain(
+    credit_code: CreditCodePath, tag: TagPath, ctx: Ctx = Depends(scoped), as_of: AsOf = None
+) -> Any:
+    return ctx.core.tags_explain(credit_code, tag, as_of)
+
+
+class ManualValue(BaseModel):
+    """A manual tag value set by the caller, with the reason (recorded)."""
+
+    model_config = ConfigDict(extra="forbid")
+    value: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=1, max_length=500)
+    effective_on: dt.date | None = None
+    expires_on: dt.date | None = None
+
+
+@router.put("/{credit_code}/tags/{tag}", name="customers.tag_set", summary="Set a manual tag value")
+def set_manual(
+    credit_code: CreditCodePath, tag: TagPath, body: ManualValue, ctx: Ctx = Depends(scoped)
+) -> Any:
+    with ctx.acting():
+        return ctx.core.tags_set(
+            credit_code,
+            tag,
+            body.value,
+            by=ctx.principal.username,
+            reason=body.reason,
+            on=body.effective_on,
+            expires_on=body.expires_on,
+        )
+
+
+@router.delete(
+    "/{credit_code}/tags/{tag}", name="customers.tag_clear", summary="Clear a manual tag value"
+)
+def clear_manual(
+    credit_code: CreditCodePath,
+    tag: TagPath,
+    reason: Annotated[str, Query(min_length=1, max_length=500)],
+    ctx: Ctx = Depends(scoped),
+    effective_on: AsOf = None,
+) -> Any:
+    with ctx.acting():
+        return ctx.core.tags_clear(
+            credit_code, tag, by=ctx.principal.username, reason=reason, on=effective_on
+        )

@@ -1,0 +1,29 @@
+"""Health and metrics: no token needed, no customer data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST
+
+from lendtag.api.deps import get_core
+from lendtag.errors import LendtagError
+
+router = APIRouter(tags=["system"])
+
+
+@router.get("/healthz", name="health", summary="Liveness and database readiness")
+def health(request: Request) -> Any:
+    core = get_core(request)
+    try:
+        core.require_migrated()
+    except LendtagError as exc:
+        return JSONResponse({"status": "unavailable", "database": exc.code}, status_code=503)
+    return {"status": "ok", "database": "ok"}
+
+
+@router.get("/metrics", name="metrics", summary="Prometheus metrics (text format)")
+def metrics(request: Request) -> Response:
+    return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,55 @@
+"""`lendtag serve`: the API (and, later, the web UI) on localhost with uvicorn."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from lendtag.cli.common import DatabaseUrl, Debug, err_console, handle_errors, make_settings
+
+
+def run_server(
+    database_url: str | None, host: str | None, port: int | None, workers: int | None
+) -> None:
+    """Serve the app factory; the worker processes read their settings from LENDTAG_*."""
+    import uvicorn
+
+    settings = make_settings(database_url)
+    if database_url:
+        os.environ["LENDTAG_DATABASE_URL"] = database_url
+    from lendtag.core import Lendtag
+
+    with Lendtag(settings) as lt:
+        lt.require_migrated()
+    bind = host or settings.api_host
+    err_console.print(
+        f"lendtag API on http://{bind}:{port or settings.api_port} (OpenAPI at /docs); "
+        "Ctrl-C stops it",
+        highlight=False,
+    )
+    uvicorn.run(
+        "lendtag.api.app:create_app",
+        factory=True,
+        host=bind,
+        port=port or settings.api_port,
+        workers=workers or settings.api_workers,
+        loop="uvloop" if os.name != "nt" else "asyncio",
+        http="httptools",
+        log_level="warning",
+        access_log=False,
+        proxy_headers=False,
+    )
+
+
+@handle_errors
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (default 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 8000)")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default 1)")] = None,
+    database_url: DatabaseUrl = None,
+    debug: Debug = False,
+) -> None:
+    """Serve the REST API (OpenAPI at /docs) until interrupted."""
+    run_server(database_url, host, port, workers)
