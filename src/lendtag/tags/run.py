@@ -14,7 +14,8 @@ hands its changes over in the same temporary tables, and this module writes them
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+import time
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, insert, select, text, update
@@ -45,6 +46,7 @@ class RunResult:
     tags: int
     changed: int
     coverage: dict[str, float]
+    timings: dict[str, float] = field(default_factory=dict)  # step -> seconds
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -165,12 +167,14 @@ def _run(
         for t in tags
     }
     reporter.update(2)
+    clock = time.perf_counter()
     expire_manual(conn, as_of)
     changed = apply_diff(conn, dialect, as_of, run_id)
     reporter.update(3)
     if segments:
         apply_membership(conn, as_of, run_id)
     drop_run_tables(conn)
+    timings = computed.timings | {"write": time.perf_counter() - clock}
     conn.execute(
         update(TagRun)
         .where(TagRun.id == run_id)
@@ -187,7 +191,7 @@ def _run(
     reporter.update(4)
     reporter.finish()
     return RunResult(
-        run_id, as_of.isoformat(), engine.name, customers, len(tags), changed, coverage
+        run_id, as_of.isoformat(), engine.name, customers, len(tags), changed, coverage, timings
     )
 
 
