@@ -74,13 +74,13 @@ class DuckDBEngine:
 
         clock = time.perf_counter()
         plan = job.plan
-        columns = [*plan.feature_codes, *(t.code for t in plan.tags)]
+        columns = plan.result_columns(job.segments.values())
         duck.execute(
             "CREATE TABLE run_result AS "
             f"{plan.sql('duckdb', duck_base_sql(job.as_of), job.as_of, columns)}"
         )
         counted = ", ".join(f'COUNT("{t.code}")' for t in job.tags)
-        row = duck.execute(f"SELECT COUNT(*), {counted} FROM run_result").fetchone()
+        row = duck.execute(f"SELECT COUNT(*), {counted} FROM run_result").fetchall()[0]
         customers = int(row[0])
         values = {t.code: int(n) for t, n in zip(job.tags, row[1:], strict=True)}
         self._check_categories(job, duck)
@@ -150,9 +150,9 @@ class DuckDBEngine:
             bad = duck.execute(
                 f'SELECT {value} AS v, COUNT(*) FROM run_result WHERE "{tag.code}" IS NOT NULL '
                 f"AND {value} NOT IN ({_in_list(allowed)}) GROUP BY v ORDER BY v LIMIT 1"
-            ).fetchone()
-            if bad is not None:
-                raise category_error(tag.code, str(bad[0]), int(bad[1]), allowed)
+            ).fetchall()
+            if bad:
+                raise category_error(tag.code, str(bad[0][0]), int(bad[0][1]), allowed)
 
     @staticmethod
     def _diff(job: RunJob, duck: Any) -> None:

@@ -66,7 +66,7 @@ class StoreEngine:
                 dialect=conn.dialect, compile_kwargs={"literal_binds": True}
             )
         )
-        columns = [*plan.feature_codes, *(t.code for t in plan.tags)]
+        columns = plan.result_columns(job.segments.values())
         execute_sql(
             conn,
             f"CREATE TEMPORARY TABLE run_result{suffix} AS "

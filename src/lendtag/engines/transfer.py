@@ -32,7 +32,7 @@ def copy_to_store(
             while block := source.read(1 << 20):
                 copy.write(block)
         path.unlink()
-        return int(duck.execute(f"SELECT COUNT(*) FROM ({query})").fetchone()[0])
+        return int(duck.execute(f"SELECT COUNT(*) FROM ({query})").fetchall()[0][0])
     marks = ", ".join("?" for _ in columns)
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
     reader = duck.sql(query).to_arrow_reader(BATCH_ROWS)
