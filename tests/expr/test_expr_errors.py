@@ -201,6 +201,7 @@ TYPE_ERRORS = [
     ("founded_on < DATE '2024-02-30'", "is not a date", 14),
     ("employees > 99999999999999999999", "out of range", 13),
     ("debt_ratio > 1e999", "out of range", 14),
+    ("employees > " + "9" * 5000, "out of range", 13),  # beyond int()'s digit limit
 ]
 
 
@@ -212,6 +213,11 @@ def test_type_errors_explain_what_was_expected(text: str, message: str, column: 
     assert isinstance(error, ExpressionTypeError), error
     assert message in error.message
     assert error.column == column
+
+
+def test_leading_zeros_do_not_count_towards_the_integer_range() -> None:
+    c = compile_expression("employees > 000000000000000000000000000001", SCHEMA)
+    assert c.evaluate({"employees": 2}) is True
 
 
 def test_expect_demands_a_result_type() -> None:

@@ -263,7 +263,8 @@ class BaseChecker:
         if node.is_string:
             return n.Literal(type=Type.TEXT, start=span[0], end=span[1], value=text)
         if _INTEGER.match(text):
-            value = int(text)
+            digits = text.lstrip("0") or "0"  # int() refuses very long digit strings
+            value = int(digits) if len(digits) <= 19 else _INT64_MAX + 1
             if value > _INT64_MAX:
                 return self.type_error(
                     f"the integer {text} is out of range (at most {_INT64_MAX});"
