@@ -55,6 +55,23 @@ def test_every_problem_of_a_row_is_kept(lt: Lendtag, tmp_path: Path) -> None:
     assert [e["column"] for e in q["errors"]] == ["employees", "revenue"]
 
 
+def test_amounts_beyond_what_the_store_holds_are_quarantined(lt: Lendtag, tmp_path: Path) -> None:
+    rows = [
+        customer(1, revenue="9999999999999999999"),  # NUMERIC(20, 4) holds less than 10^16
+        customer(2, total_assets="-1e17", revenue="1e15"),
+        customer(3, revenue="999999999999999.5"),
+    ]
+    result = lt.import_file("customers", write_csv(tmp_path / "c.csv", rows), today=TODAY)
+    assert (result.accepted, result.quarantined) == (1, 2)
+    reasons = {
+        (q["row"], e["column"]): e["reason"] for q in lt.quarantine_list() for e in q["errors"]
+    }
+    assert reasons[(2, "revenue")] == "expected a number below 10,000,000,000,000,000 in size"
+    assert "≥ 0" in reasons[(3, "total_assets")]
+    [kept] = lt.customers_list()
+    assert kept["credit_code"] == customer(3)["credit_code"]
+
+
 def test_size_class_and_section_are_derived(lt: Lendtag, tmp_path: Path) -> None:
     rows = [
         customer(1, industry_code="I6513", employees="103", revenue="15735.28", total_assets="100"),

@@ -172,11 +172,12 @@ def _contract_exists(row: dict[str, Any], ctx: Context) -> list[RowProblem]:
 
 
 def _wan(name: str, doc: str, *, signed: bool = False) -> Column:
-    return Column(name, f.parse_number if signed else f.parse_non_negative, doc=f"{doc} (万元)")
+    parser = f.parse_wan if signed else f.parse_non_negative_wan
+    return Column(name, parser, doc=f"{doc} (万元)")
 
 
 def _yuan(name: str, doc: str, *, required: bool = True) -> Column:
-    return Column(name, f.parse_non_negative, required=required, doc=f"{doc} (元)")
+    return Column(name, f.parse_non_negative_yuan, required=required, doc=f"{doc} (元)")
 
 
 def _party_check(row: dict[str, Any], _ctx: Context) -> list[RowProblem]:
@@ -369,7 +370,7 @@ LOANS = Kind(
         Column("contract_no", _contract_no, required=True, doc="loan contract number"),
         Column("credit_code", _credit_code, required=True, doc="the borrower"),
         Column("product", f.choice_parser(PRODUCTS), required=True, doc="loan product"),
-        Column("amount", f.parse_non_negative, required=True, doc="contract amount (元)"),
+        Column("amount", f.parse_non_negative_yuan, required=True, doc="contract amount (元)"),
         Column("currency", _currency, required=True, doc="ISO 4217 code, e.g. CNY"),
         Column("start_date", f.parse_date, required=True, doc="drawdown date"),
         Column("maturity_date", f.parse_date, required=True, doc="final maturity"),
