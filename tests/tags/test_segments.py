@@ -20,7 +20,7 @@ from lendtag.store.models import Outbox
 from lendtag.tags.definitions import Catalog
 from lendtag.tags.errors import CatalogError
 from tests.factories import credit_code
-from tests.tags.engine_fixtures import SMALL_CATALOG, load_catalog, small_book
+from tests.tags.engine_fixtures import load_catalog, small_book
 
 D1, D2, D3 = dt.date(2026, 3, 1), dt.date(2026, 6, 30), dt.date(2026, 9, 30)
 C1, C2, C3 = credit_code(1), credit_code(2), credit_code(3)

@@ -9,7 +9,9 @@ against the current values and leaves in the store's temporary tables:
 - ``run_moves (segment_code, credit_code, entered)``: one row per customer entering
   (``entered`` = 1) or leaving (0) a segment;
 - ``run_fingerprints (code, fingerprint)``: the definition fingerprint of every tag and
-  segment of the run.
+  segment of the run (filled by the run itself);
+- ``run_events (credit_code, payload)``: the outbox event of each customer whose values
+  change, a JSON document listing every change of ``run_diff``.
 
 The run then writes history, values and outbox events from these tables with the same SQL
 whatever the engine, so nothing is committed before the end and every engine's changes are
@@ -45,6 +47,7 @@ class RunJob:
     tags: list[Tag]
     segments: dict[str, CompiledExpression]
     as_of: dt.date
+    run_id: int
     settings: Settings
     reporter: Reporter
 
@@ -73,7 +76,7 @@ class Engine(Protocol):
     name: str
 
     def compute(self, job: RunJob) -> Computed:
-        """Fill ``run_diff``, ``run_moves`` and ``run_fingerprints`` (created by the run)."""
+        """Fill ``run_diff``, ``run_events`` and ``run_moves`` (created by the run)."""
         ...
 
 
@@ -92,8 +95,12 @@ def create_run_tables(conn: Connection, suffix: str) -> None:
         "CREATE TEMPORARY TABLE run_fingerprints (code VARCHAR(64) PRIMARY KEY, "
         f"fingerprint VARCHAR(64) NOT NULL){suffix}"
     )
+    conn.exec_driver_sql(
+        "CREATE TEMPORARY TABLE run_events (credit_code VARCHAR(18) NOT NULL, "
+        f"payload TEXT NOT NULL){suffix}"
+    )
 
 
 def drop_run_tables(conn: Connection) -> None:
-    for name in ("run_diff", "run_moves", "run_fingerprints"):
+    for name in ("run_diff", "run_moves", "run_fingerprints", "run_events"):
         conn.exec_driver_sql(f"DROP TABLE {name}")

@@ -101,6 +101,18 @@ class DuckDBEngine:
             ["tag_code", "credit_code", "old_value", "new_value"],
             scratch,
         )
+        copy_to_store(
+            conn,
+            duck,
+            "SELECT credit_code, CAST(to_json(struct_pack(run_id := CAST(? AS INTEGER), "
+            "as_of := CAST(? AS VARCHAR), credit_code := credit_code, changes := "
+            'list(struct_pack(tag := tag_code, "from" := old_value, "to" := new_value) '
+            "ORDER BY tag_code))) AS VARCHAR) AS payload FROM diff GROUP BY credit_code",
+            "run_events",
+            ["credit_code", "payload"],
+            scratch,
+            [job.run_id, job.as_of.isoformat()],
+        )
         if job.segments:
             copy_to_store(
                 conn,
@@ -122,7 +134,7 @@ class DuckDBEngine:
                 text_source(
                     "tag_values",
                     ["tag_code", "credit_code", "value"],
-                    f"source = 'run' AND tag_code IN ({_in_list(job.tag_codes)})",
+                    "source = 'run'",  # a table scan: the few other tags are dropped later
                 ),
                 "cur_values",
             )
@@ -165,7 +177,8 @@ class DuckDBEngine:
         duck.execute(
             "CREATE TABLE diff AS SELECT COALESCE(n.tag_code, c.tag_code) AS tag_code, "
             "COALESCE(n.credit_code, c.credit_code) AS credit_code, c.value AS old_value, "
-            f"n.value AS new_value FROM ({new}) AS n FULL OUTER JOIN cur_values AS c "
+            f"n.value AS new_value FROM ({new}) AS n FULL OUTER JOIN (SELECT * FROM cur_values "
+            f"WHERE tag_code IN ({_in_list(job.tag_codes)})) AS c "
             "ON n.tag_code = c.tag_code AND n.credit_code = c.credit_code "
             "WHERE n.value IS DISTINCT FROM c.value"
         )

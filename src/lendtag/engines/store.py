@@ -51,6 +51,7 @@ class StoreEngine:
             conn.exec_driver_sql("SELECT tag_code, COUNT(*) FROM run_new GROUP BY tag_code").all()
         )
         self._diff_values(conn, job.tag_codes)
+        self._events(job)
         if job.segments:
             self._diff_members(conn, list(job.segments))
         for name in ("run_result", "run_new", "run_members"):
@@ -117,6 +118,35 @@ class StoreEngine:
                 "AND n.credit_code = c.credit_code)"
             ),
             params,
+        )
+
+    @staticmethod
+    def _events(job: RunJob) -> None:
+        """One outbox event per customer whose values change, listing every change."""
+        if job.dialect == "postgresql":
+            payload = (
+                "CAST(json_build_object('run_id', CAST(:run AS INTEGER), 'as_of', "
+                "CAST(:as_of AS DATE), 'credit_code', credit_code, 'changes', "
+                "json_agg(json_build_object('tag', tag_code, 'from', old_value, 'to', "
+                "new_value) ORDER BY tag_code)) AS TEXT)"
+            )
+            source = "run_diff"
+        else:
+            payload = (
+                "json_object('run_id', :run, 'as_of', :as_of, 'credit_code', credit_code, "
+                "'changes', json_group_array(json_object('tag', tag_code, 'from', old_value, "
+                "'to', new_value)))"
+            )
+            source = (  # LIMIT keeps the ordered sub-query, so changes come in tag order
+                "(SELECT credit_code, tag_code, old_value, new_value FROM run_diff "
+                "ORDER BY credit_code, tag_code LIMIT -1) AS d"
+            )
+        job.conn.execute(
+            text(
+                f"INSERT INTO run_events SELECT credit_code, {payload} FROM {source} "
+                "GROUP BY credit_code"
+            ),
+            {"as_of": job.as_of, "run": job.run_id},
         )
 
     @staticmethod

@@ -16,9 +16,18 @@ BATCH_ROWS = 200_000
 
 
 def copy_to_store(
-    conn: Connection, duck: Any, query: str, table: str, columns: list[str], scratch: Path
+    conn: Connection,
+    duck: Any,
+    query: str,
+    table: str,
+    columns: list[str],
+    scratch: Path,
+    params: list[Any] | None = None,
 ) -> int:
     """Insert the rows of a DuckDB ``query`` into the store table ``table``; returns rows."""
+    if params:
+        duck.execute(f"CREATE OR REPLACE TEMPORARY TABLE _transfer AS {query}", params)
+        query = "SELECT * FROM _transfer"
     driver = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
         path = scratch / f"{table}.csv"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from lendtag.expr import CompiledExpression, ExpressionError, compile_expression
@@ -53,6 +53,13 @@ class Plan:
     @property
     def feature_codes(self) -> list[str]:
         return [c.code for layer in self.layers for c in layer if c.kind == "feature"]
+
+    def result_columns(self, segments: Iterable[CompiledExpression] = ()) -> list[str]:
+        """The columns a run keeps per customer: features, computed tags, and the base
+        columns the segments read directly (a segment may use any base column)."""
+        computed = [*self.feature_codes, *(t.code for t in self.tags)]
+        base = sorted({n for e in segments for n in e.names if n in BASE_COLUMNS} - {"credit_code"})
+        return computed + [b for b in base if b not in computed]
 
 
 def compile_segments(plan: Plan, segments: Sequence[Segment]) -> dict[str, CompiledExpression]:

@@ -151,7 +151,7 @@ def _run(
     )
     run_id = int(created.inserted_primary_key[0])  # type: ignore[index]
     reporter.start(f"tags as of {as_of} ({engine.name})", 4)
-    job = RunJob(conn, dialect, plan, tags, segments, as_of, store.settings, reporter)
+    job = RunJob(conn, dialect, plan, tags, segments, as_of, run_id, store.settings, reporter)
     create_run_tables(conn, job.temp_suffix)
     fingerprints = {t.code: plan.compiled[t.code].fingerprint for t in tags} | {
         f"segment:{code}": e.fingerprint for code, e in segments.items()
@@ -197,7 +197,7 @@ def _run(
 
 def apply_diff(conn: Connection, dialect: str, as_of: dt.date, run_id: int) -> int:
     """Write the changes in ``run_diff``: close old values into history, replace current
-    values, one outbox event per customer. Returns the number of changed values."""
+    values, and the outbox events of ``run_events``. Returns the number of changed values."""
     params = {"as_of": as_of, "run": run_id}
     changed = int(conn.exec_driver_sql("SELECT COUNT(*) FROM run_diff").scalar() or 0)
     if not changed:
@@ -217,46 +217,25 @@ def apply_diff(conn: Connection, dialect: str, as_of: dt.date, run_id: int) -> i
         "DELETE FROM tag_values WHERE (tag_code, credit_code) IN "
         "(SELECT tag_code, credit_code FROM run_diff WHERE old_value IS NOT NULL)"
     )
-    conn.execute(
+    conn.execute(  # in run_diff's order (the engine's), fingerprints looked up per tag
         text(
             "INSERT INTO tag_values (tag_code, credit_code, value, valid_from, run_id, "
             "fingerprint, source) SELECT d.tag_code, d.credit_code, d.new_value, :as_of, :run, "
-            "f.fingerprint, 'run' FROM run_diff d JOIN run_fingerprints f ON f.code = d.tag_code "
-            "WHERE d.new_value IS NOT NULL"
+            "(SELECT f.fingerprint FROM run_fingerprints f WHERE f.code = d.tag_code), 'run' "
+            "FROM run_diff d WHERE d.new_value IS NOT NULL"
         ),
         params,
     )
-    _outbox(conn, dialect, as_of, run_id)
-    return changed
-
-
-def _outbox(conn: Connection, dialect: str, as_of: dt.date, run_id: int) -> None:
-    """One event per customer whose tags changed, listing every change (built in SQL)."""
-    if dialect == "postgresql":
-        payload = (
-            "json_build_object('run_id', CAST(:run AS INTEGER), 'as_of', CAST(:as_of AS DATE), "
-            "'credit_code', credit_code, 'changes', json_agg(json_build_object('tag', tag_code, "
-            "'from', old_value, 'to', new_value) ORDER BY tag_code))"
-        )
-        source = "run_diff"
-    else:
-        payload = (
-            "json_object('run_id', :run, 'as_of', :as_of, 'credit_code', credit_code, "
-            "'changes', json_group_array(json_object('tag', tag_code, 'from', old_value, "
-            "'to', new_value)))"
-        )
-        source = (
-            "(SELECT credit_code, tag_code, old_value, new_value FROM run_diff "
-            "ORDER BY credit_code, tag_code LIMIT -1) AS d"
-        )
+    payload = "CAST(payload AS JSON)" if dialect == "postgresql" else "payload"
     conn.execute(
         text(
             "INSERT INTO outbox (topic, key, payload, created_at) "
-            f"SELECT 'tags.changed', credit_code, {payload}, :now FROM {source} "
-            "GROUP BY credit_code ORDER BY credit_code"
+            f"SELECT 'tags.changed', credit_code, {payload}, :now FROM run_events "
+            "ORDER BY credit_code"
         ),
-        {"as_of": as_of, "run": run_id, "now": utcnow()},
+        {"now": utcnow()},
     )
+    return changed
 
 
 def _record_failure(

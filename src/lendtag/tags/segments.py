@@ -139,10 +139,10 @@ def live_count(
             dialect=conn.dialect, compile_kwargs={"literal_binds": True}
         )
     )
-    columns = [*plan.feature_codes, *(t.code for t in plan.tags)]
+    columns = [c for c in plan.result_columns([expr]) if c != "branch"] + ["branch"]
     query = text(
         f"SELECT COUNT(*), SUM(CASE WHEN {expr.to_sql(dialect, as_of=as_of)} THEN 1 ELSE 0 "
-        f"END) FROM ({plan.sql(dialect, base_sql, as_of, [*columns, 'branch'])}) AS r"
+        f"END) FROM ({plan.sql(dialect, base_sql, as_of, columns)}) AS r"
         + (" WHERE r.branch IN :branches" if branches is not None else "")
     )
     params: dict[str, Any] = {}
