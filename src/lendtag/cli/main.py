@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from lendtag import __version__
-from lendtag.cli import audit, data, demo, segments, serve, tags, users
+from lendtag.cli import audit, catalog, data, demo, segments, serve, tags, users
 
 app = typer.Typer(
     help="lendtag: customer tags and credit decisions for corporate lending.",
@@ -25,6 +25,7 @@ app.add_typer(segments.app, name="segments")
 app.add_typer(users.app, name="users")
 app.add_typer(audit.app, name="audit")
 app.command("serve")(serve.serve)
+app.add_typer(catalog.app, name="catalog")
 
 
 def _version(value: bool) -> None:

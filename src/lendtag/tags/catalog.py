@@ -75,7 +75,7 @@ def save_draft(
     model = parse_body(kind, body)
     code = str(model.code)  # type: ignore[attr-defined]
     data = model.model_dump(mode="json", exclude_none=True)
-    fp = fingerprint or _hash(data)
+    fp = fingerprint or check_definition(conn, kind, model)
     latest = _latest(conn, kind, code)
     d = DEFINITIONS
     if latest is not None and latest.status == "draft":
@@ -141,14 +141,29 @@ def reject(conn: Connection, kind: str, code: str, by: str, note: str) -> int:
     return int(row.version)
 
 
-def publish(conn: Connection, kind: str, code: str, reviewer: str) -> int:
-    """A version in review is published by someone other than its author."""
+def check_definition(conn: Connection, kind: str, model: BaseModel) -> str:
+    """Validate one definition as if it were published with the current catalog (its
+    dimension exists, its expression compiles, no cycle); returns its fingerprint."""
+    merged = _merge_with_published(conn, Catalog(**{f"{kind}s": [model]}))  # type: ignore[arg-type]
+    fingerprints = validate_catalog(merged)
+    code = str(model.code)  # type: ignore[attr-defined]
+    return fingerprints.get((kind, code)) or _hash(model.model_dump(mode="json", exclude_none=True))
+
+
+def publish(conn: Connection, kind: str, code: str, reviewer: str, *, check: bool = True) -> int:
+    """A version in review is published by someone other than its author.
+
+    It is checked again against the catalog as published now (``check=False`` when the
+    caller validated the whole catalog it belongs to).
+    """
     row = _latest(conn, kind, code)
     if row is not None and row.author == reviewer:
         raise LifecycleError(
             f"{reviewer} wrote {kind} {code} v{row.version}; the reviewer who "
             "publishes must not be the author"
         )
+    if check and row is not None and row.status == "in_review":
+        check_definition(conn, kind, parse_body(kind, row.body))
     d = DEFINITIONS
     now = utcnow()
     conn.execute(
@@ -163,6 +178,20 @@ def publish(conn: Connection, kind: str, code: str, reviewer: str) -> int:
 
 
 def retire(conn: Connection, kind: str, code: str, by: str) -> int:
+    """Retire a published definition, unless published definitions still use it."""
+    current = published_catalog(conn)
+    remaining = current.model_copy(
+        update={
+            f"{kind}s": [i for i in getattr(current, f"{kind}s") if i.code != code],
+        }
+    )
+    try:
+        validate_catalog(remaining)
+    except CatalogError as exc:
+        raise LifecycleError(
+            f"{kind} {code} is still used by published definitions: {exc.message}",
+            details=exc.details,
+        ) from None
     row = _transition(conn, kind, code, "published", "retired", retired_at=utcnow())
     return int(row.version)
 
@@ -234,7 +263,7 @@ def load_catalog(
             counts[kind] = counts.get(kind, 0) + 1
             if reviewer is not None:
                 submit(conn, kind, item.code, author)
-                publish(conn, kind, item.code, reviewer)
+                publish(conn, kind, item.code, reviewer, check=False)
     return counts
 
 
