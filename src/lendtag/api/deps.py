@@ -22,6 +22,9 @@ from lendtag.core import Lendtag
 from lendtag.errors import NotFoundError
 from lendtag.store import audit
 
+MAX_ID = 2**31 - 1
+"""The largest row id the store's INTEGER keys hold (ids and sequence numbers in the API)."""
+
 bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
 
 

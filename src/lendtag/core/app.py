@@ -13,6 +13,8 @@ from lendtag.access import privacy
 from lendtag.access.privacy import MASKED, Disclosure
 from lendtag.core import customers
 from lendtag.core.access_ops import AccessOperations
+from lendtag.core.catalog_ops import CatalogOperations
+from lendtag.core.customer_edit import update_customer
 from lendtag.core.outbox_ops import OutboxOperations
 from lendtag.core.reporting import Reporter
 from lendtag.core.tag_ops import SegmentOperations, TagOperations
@@ -26,7 +28,9 @@ from lendtag.store.migrate import upgrade
 from lendtag.store.models import ImportBatch, QuarantineRow
 
 
-class Lendtag(TagOperations, SegmentOperations, AccessOperations, OutboxOperations):
+class Lendtag(
+    TagOperations, SegmentOperations, AccessOperations, OutboxOperations, CatalogOperations
+):
     """lendtag's core, built from settings (no globals): the CLI and the API are thin layers."""
 
     def __init__(self, settings: Settings | None = None) -> None:
@@ -143,6 +147,22 @@ class Lendtag(TagOperations, SegmentOperations, AccessOperations, OutboxOperatio
                 "limit": limit,
                 "offset": offset,
             }
+
+    def customer_update(
+        self,
+        credit_code: str,
+        changes: dict[str, Any],
+        *,
+        effective_date: dt.date | None = None,
+        today: dt.date | None = None,
+    ) -> dict[str, Any]:
+        """Change a customer's attributes (validated and versioned like an import)."""
+        self.require_migrated()
+        today = today or dt.date.today()
+        with self.store.write() as conn:
+            return update_customer(
+                conn, credit_code, changes, effective_date=effective_date or today, today=today
+            )
 
     def require_in_scope(self, credit_code: str, branches: Sequence[str] | None) -> None:
         """Refuse (as not found, audited) a customer outside a scoped user's branches."""

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
 
-from lendtag.api.deps import Ctx, authorized
+from lendtag.api.deps import MAX_ID, Ctx, authorized
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -14,7 +14,7 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 @router.get("", name="audit.list", summary="Audit entries after a sequence number")
 def list_entries(
     ctx: Ctx = Depends(authorized),
-    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     actor: Annotated[str | None, Query(max_length=96)] = None,
 ) -> Any:

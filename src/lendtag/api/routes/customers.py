@@ -92,6 +92,45 @@ def get_customer(
     return doc
 
 
+class CustomerUpdate(BaseModel):
+    """Attributes to change; only the fields sent change (null clears a value)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    industry_code: str | None = Field(default=None, max_length=8, examples=["C3411"])
+    registered_capital: float | None = Field(default=None, ge=0, lt=1e16, description="万元")
+    established_on: dt.date | None = None
+    region_code: str | None = Field(default=None, max_length=6, examples=["330100"])
+    employees: int | None = Field(default=None, ge=0, le=10_000_000)
+    revenue: float | None = Field(default=None, ge=0, lt=1e16, description="万元")
+    total_assets: float | None = Field(default=None, ge=0, lt=1e16, description="万元")
+    ownership_type: Literal["state", "collective", "private", "foreign", "hmt", "mixed"] | None = (
+        None
+    )
+    listed: bool | None = None
+    branch: str | None = Field(default=None, max_length=32)
+    external_rating: str | None = Field(default=None, max_length=4, examples=["AA+"])
+    effective_date: dt.date | None = Field(default=None, description="Default: today")
+
+
+@router.patch("/{credit_code}", name="customers.update", summary="Change a customer's attributes")
+def update_customer(
+    credit_code: CreditCodePath, body: CustomerUpdate, ctx: Ctx = Depends(scoped)
+) -> Any:
+    """Validated and versioned like an imported row; the old values stay in the history."""
+    changes = {k: getattr(body, k) for k in body.model_fields_set if k != "effective_date"}
+    if "branch" in changes and ctx.branches is not None:
+        ctx.deny("branch_change", {"customer": credit_code.upper()})
+        raise ApiError(
+            403,
+            "forbidden",
+            "moving a customer to another branch is for administrators",
+            {"field": "branch"},
+        )
+    with ctx.acting():
+        return ctx.core.customer_update(credit_code, changes, effective_date=body.effective_date)
+
+
 @router.get("/{credit_code}/tags", name="customers.tags", summary="Tags of a customer on a date")
 def customer_tags(
     credit_code: CreditCodePath, ctx: Ctx = Depends(scoped), as_of: AsOf = None

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from lendtag.api.deps import Ctx, authorized
+from lendtag.api.deps import MAX_ID, Ctx, authorized
 
 router = APIRouter(prefix="/outbox", tags=["outbox"])
 
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/outbox", tags=["outbox"])
 @router.get("", name="outbox.list", summary="Events after an id")
 def list_events(
     ctx: Ctx = Depends(authorized),
-    after: Annotated[int, Query(ge=0, le=2**62)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     topic: Annotated[str | None, Query(max_length=32)] = None,
     pending: bool = True,
@@ -25,7 +25,7 @@ def list_events(
 
 class AckIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    ids: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(min_length=1, max_length=10_000)
+    ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(min_length=1, max_length=10_000)
 
 
 @router.post("/ack", name="outbox.ack", summary="Acknowledge delivered events")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
 from lendtag.api.deps import get_core
@@ -24,6 +24,11 @@ def health(request: Request) -> Any:
     return {"status": "ok", "database": "ok"}
 
 
-@router.get("/metrics", name="metrics", summary="Prometheus metrics (text format)")
+@router.get(
+    "/metrics",
+    name="metrics",
+    summary="Prometheus metrics (text format)",
+    response_class=PlainTextResponse,
+)
 def metrics(request: Request) -> Response:
     return Response(request.app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
