@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
-from tests.api.conftest import Api
+from tests.api.conftest import ID_NUMBER, Api
+from tests.factories import credit_code
 
 
 def assert_error_shape(body: dict, code: str) -> None:
@@ -50,12 +53,37 @@ def test_an_unexpected_failure_is_a_500_without_internals(
     api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     def boom(*_a: object, **_k: object) -> None:
-        raise RuntimeError("SELECT secret FROM somewhere: /srv/lendtag/core.py line 3")
+        raise RuntimeError(f"SELECT secret FROM somewhere WHERE id = '{ID_NUMBER}'")
 
     monkeypatch.setattr(api.core, "customers_page", boom)
-    r = api.get("admin1", "/api/v1/customers")
+    caplog.set_level(logging.DEBUG)
+    r = api.get("admin1", "/api/v1/customers", headers={"X-Request-ID": "planted-500"})
     assert r.status_code == 500
     assert_error_shape(r.json(), "internal_error")
-    assert "secret" not in r.text and "somewhere" not in r.text
-    assert any("RuntimeError" in rec.getMessage() for rec in caplog.records)
-    assert not any("secret" in rec.getMessage() for rec in caplog.records)
+    assert r.json()["error"]["request_id"] == "planted-500"
+    assert r.headers["x-request-id"] == "planted-500"
+    assert "secret" not in r.text and ID_NUMBER not in r.text
+    [record] = [rec for rec in caplog.records if rec.levelno >= logging.ERROR]
+    assert record.name == "lendtag.api" and record.exc_info is None
+    message = record.getMessage()
+    assert "RuntimeError" in message and "customers.list" in message and "planted-500" in message
+    for leak in ("secret", "somewhere", ID_NUMBER):
+        assert leak not in message
+    # the request was counted as a 500 of its route
+    metrics = api.client.get("/metrics").text
+    assert 'route="customers.list",status="500"' in metrics
+
+
+def test_a_failure_in_a_route_with_a_path_parameter_does_not_log_the_path(
+    api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def boom(*_a: object, **_k: object) -> None:
+        raise KeyError(ID_NUMBER)
+
+    monkeypatch.setattr(api.core, "tags_history", boom)
+    code = credit_code(1)
+    r = api.get("admin1", f"/api/v1/customers/{code}/tags/history")
+    assert r.status_code == 500 and r.headers["x-request-id"] == r.json()["error"]["request_id"]
+    text = " ".join(rec.getMessage() for rec in caplog.records)
+    assert "KeyError" in text and "customers.tag_history" in text
+    assert code not in text and ID_NUMBER not in text

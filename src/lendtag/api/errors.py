@@ -142,33 +142,54 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(request, exc.status_code, code, message, {}, dict(exc.headers or {}))
 
 
-async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.error(
-        "unexpected %s on %s %s (request %s)",
-        type(exc).__name__,
-        request.method,
-        request.url.path,
-        request_id(request),
-    )
-    return error_response(
-        request,
-        500,
-        "internal_error",
-        "an unexpected error occurred; quote the request id to the administrator",
-    )
-
-
 def install(app: FastAPI) -> None:
     app.add_exception_handler(LendtagError, _lendtag_error)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(ExpressionError, _expression_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected)
+
+
+INTERNAL_MESSAGE = "an unexpected error occurred; quote the request id to the administrator"
+
+
+def _internal_error(rid: str) -> JSONResponse:
+    body = {
+        "error": {
+            "code": "internal_error",
+            "message": INTERNAL_MESSAGE,
+            "details": {},
+            "request_id": rid,
+        }
+    }
+    return JSONResponse(body, status_code=500)
+
+
+def _log_unexpected(exc: Exception, scope: Scope, rid: str) -> None:
+    """One line: the exception's type, the route's name and the request id.
+
+    Never the exception's message or arguments, the URL or a traceback: any of them may
+    quote personal data (an identity number in a value, a credit code in a path).
+    """
+    route = str(getattr(scope.get("route"), "name", "") or "unmatched")
+    log.error(
+        "unexpected %s in %s %s (request %s)",
+        type(exc).__name__,
+        scope.get("method", ""),
+        route,
+        rid,
+    )
 
 
 class RequestIdMiddleware:
-    """Gives every request an id (the caller's ``X-Request-ID`` if sane) and echoes it."""
+    """Gives every request an id (the caller's ``X-Request-ID`` if sane) and echoes it.
+
+    It is also the boundary for unexpected exceptions: one is answered with the error shape
+    (500, ``internal_error``, with the request id in the body and the header) and logged as
+    one line without its message, then swallowed. Starlette's own last-resort handler
+    re-raises after answering, so the server would log the whole traceback, exception text
+    included; nothing gets that far.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -183,12 +204,20 @@ class RequestIdMiddleware:
         )
         rid = rid or uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = rid
+        started = False
 
         async def send_with_id(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", rid.encode("latin-1")))
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            _log_unexpected(exc, scope, rid)
+            if not started:  # else the client sees the connection end mid-answer
+                await _internal_error(rid)(scope, receive, send_with_id)
