@@ -140,3 +140,42 @@ def test_a_scoped_user_cannot_move_a_customer_to_another_branch(api: Api) -> Non
     )
     assert r.status_code == 200
     assert api.get("rm_hz", f"/api/v1/customers/{MINE[0]}").status_code == 404
+
+
+PORTFOLIO_FIGURES = {"customers", "changed", "coverage"}
+
+
+def test_runs_hide_portfolio_wide_figures_from_a_branch_user(api: Api) -> None:
+    full = api.get("admin1", "/api/v1/tag-runs").json()
+    assert full and set(full[0]) >= PORTFOLIO_FIGURES and full[0]["customers"] == 4
+    listed = api.get("rm_hz", "/api/v1/tag-runs").json()
+    assert [r["id"] for r in listed] == [r["id"] for r in full]
+    for run in listed:
+        assert not PORTFOLIO_FIGURES & set(run), run
+    run_id = full[0]["id"]
+    one = api.get("rm_hz", f"/api/v1/tag-runs/{run_id}")
+    assert one.status_code == 200 and not PORTFOLIO_FIGURES & set(one.json())
+    assert one.json()["as_of"] == full[0]["as_of"]
+    assert api.get("viewer1", f"/api/v1/tag-runs/{run_id}").json()["coverage"]
+
+
+def test_the_tag_catalog_hides_value_counts_and_coverage_from_a_branch_user(api: Api) -> None:
+    full = {t["code"]: t for t in api.get("viewer1", "/api/v1/tags").json()}
+    assert full["overdue_30"]["values"] and "coverage" in full["overdue_30"]
+    scoped = {t["code"]: t for t in api.get("rm_hz", "/api/v1/tags").json()}
+    assert set(scoped) == set(full)
+    for tag in scoped.values():
+        assert "values" not in tag and "coverage" not in tag, tag
+        assert tag["name"] == full[tag["code"]]["name"]
+
+
+def test_a_live_count_of_an_expression_counts_only_the_branch(api: Api) -> None:
+    expression = {"expression": "employees > 0"}
+    everyone = api.post("analyst", "/api/v1/segments/count", json=expression)
+    assert everyone.status_code == 200 and everyone.json()["customers"] == 4
+    r = api.post("rm_hz", "/api/v1/segments/count", json=expression)
+    assert r.status_code == 200, r.text
+    assert r.json()["customers"] == 2 and r.json()["members"] == 2
+    # a condition that only another branch's customers meet counts none of them
+    r = api.post("rm_hz", "/api/v1/segments/count", json={"expression": "branch = 'SH02'"})
+    assert r.status_code == 200 and r.json()["members"] == 0 and not leaks(r)
