@@ -94,3 +94,22 @@ def test_garbage_tokens_are_refused(api: Api) -> None:
     for header in ("Bearer", "Bearer ", "Bearer lt_" + "x" * 300, "Basic abc", "bearer lt_nope"):
         r = api.client.get("/api/v1/auth/me", headers={"Authorization": header})
         assert r.status_code == 401, header
+
+
+def test_the_docs_authorize_button_logs_in_with_the_oauth2_password_flow(api: Api) -> None:
+    schemes = api.client.get("/openapi.json").json()["components"]["securitySchemes"]
+    [scheme] = schemes.values()
+    assert scheme["type"] == "oauth2"
+    assert scheme["flows"]["password"]["tokenUrl"] == "/api/v1/auth/token"
+    # what Swagger UI's Authorize dialog sends
+    form = {
+        "grant_type": "password",
+        "username": "viewer1",
+        "password": PASSWORD,
+        "scope": "",
+        "client_id": "",
+    }
+    r = api.client.post("/api/v1/auth/token", data=form)
+    assert r.status_code == 200, r.text
+    auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
+    assert api.client.get("/api/v1/auth/me", headers=auth).json()["username"] == "viewer1"

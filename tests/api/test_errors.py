@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from lendtag.api import create_app
+from lendtag.settings import Settings
 from tests.api.conftest import ID_NUMBER, Api
 from tests.factories import credit_code
 
@@ -87,3 +91,19 @@ def test_a_failure_in_a_route_with_a_path_parameter_does_not_log_the_path(
     text = " ".join(rec.getMessage() for rec in caplog.records)
     assert "KeyError" in text and "customers.tag_history" in text
     assert code not in text and ID_NUMBER not in text
+
+
+def test_health_is_503_in_the_error_shape_when_the_database_is_not_ready(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'never-initialised.db'}")
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        r = client.get("/healthz")
+    assert r.status_code == 503
+    assert_error_shape(r.json(), "unavailable")
+    assert r.json()["error"]["details"] == {
+        "status": "unavailable",
+        "database": "database_not_migrated",
+    }
+    assert "never-initialised" not in r.text  # the database's location is not told
+    assert r.headers["x-request-id"] == r.json()["error"]["request_id"]

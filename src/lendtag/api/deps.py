@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from fastapi import Request, Security
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import OAuth2PasswordBearer
 
 from lendtag.access.roles import Role
 from lendtag.access.users import Principal
@@ -25,7 +25,15 @@ from lendtag.store import audit
 MAX_ID = 2**31 - 1
 """The largest row id the store's INTEGER keys hold (ids and sequence numbers in the API)."""
 
-bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
+bearer = OAuth2PasswordBearer(
+    tokenUrl="/api/v1/auth/token",
+    auto_error=False,
+    description=(
+        "A session token from POST /api/v1/auth/token (the Authorize button of /docs logs in "
+        "with it), or a service account's API token from `lendtag users token`; either is sent "
+        "as `Authorization: Bearer <token>`."
+    ),
+)
 
 
 def get_core(request: Request) -> Lendtag:
@@ -80,21 +88,17 @@ def _route_name(request: Request) -> str:
     return str(getattr(route, "name", "") or "")
 
 
-def authenticated(
-    request: Request, credentials: HTTPAuthorizationCredentials | None = Security(bearer)
-) -> Ctx:
+def authenticated(request: Request, credentials: str | None = Security(bearer)) -> Ctx:
     """The caller, from ``Authorization: Bearer <token>`` (401 without a valid token)."""
     core = get_core(request)
-    token = credentials.credentials.strip() if credentials is not None else ""
+    token = (credentials or "").strip()
     principal = core.authenticate(token) if token else None
     if principal is None:
         raise ApiError(401, "unauthenticated", "a valid bearer token is required")
     return Ctx(core, principal, request_id(request), _route_name(request))
 
 
-def authorized(
-    request: Request, credentials: HTTPAuthorizationCredentials | None = Security(bearer)
-) -> Ctx:
+def authorized(request: Request, credentials: str | None = Security(bearer)) -> Ctx:
     """The caller, if the route policy grants their role this route (403 otherwise)."""
     ctx = authenticated(request, credentials)
     allowed = POLICY.get(ctx.route)
