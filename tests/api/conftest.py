@@ -8,18 +8,22 @@ identity number and a phone (personal data).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
 
 from lendtag.api import create_app
 from lendtag.core import Lendtag
 from lendtag.ingest.specs import KINDS
 from lendtag.settings import Settings
+from tests.conftest import POSTGRES_URL, _pg_schema_url
 from tests.factories import credit_code, customer, write_csv
 from tests.tags.engine_fixtures import SMALL_CATALOG, load_catalog
 
@@ -95,19 +99,48 @@ class Api:
         )
 
 
-@pytest.fixture
-def api(database_url: str, tmp_path: Path) -> Iterator[Api]:
-    core = Lendtag(fast_settings(database_url))
-    core.init()
-    load_book(core, tmp_path)
+def add_users(lt: Lendtag) -> None:
     for name, spec in USERS.items():
-        core.users_add(
+        lt.users_add(
             name,
             spec["role"],
             password=PASSWORD,
             branches=spec.get("branches"),
             authority_level=spec.get("authority_level"),
         )
+
+
+def prepare_book(url: str, tmp: Path) -> Lendtag:
+    """A migrated store at ``url`` holding the small book and one user of every role."""
+    core = Lendtag(fast_settings(url))
+    core.init()
+    load_book(core, tmp)
+    add_users(core)
+    return core
+
+
+@contextmanager
+def module_database(kind: str, tmp: Path, name: str) -> Iterator[str]:
+    """The URL of an empty database for a whole module: a SQLite file or a PostgreSQL schema."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp / 'lendtag.db'}"
+        return
+    schema = f"lt_{name}_{os.getpid()}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield _pg_schema_url(schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def api(database_url: str, tmp_path: Path) -> Iterator[Api]:
+    core = prepare_book(database_url, tmp_path)
     with TestClient(create_app(core=core), raise_server_exceptions=False) as client:
         tokens = {}
         for name in USERS:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,13 +12,10 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
-from sqlalchemy import create_engine, text
 
 from lendtag.api import create_app
-from lendtag.core import Lendtag
 from lendtag.settings import Settings
-from tests.api.conftest import PASSWORD, USERS, Api, fast_settings, load_book
-from tests.conftest import POSTGRES_URL, _pg_schema_url
+from tests.api.conftest import PASSWORD, USERS, Api, module_database, prepare_book
 from tests.factories import credit_code
 
 CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
@@ -49,37 +45,15 @@ def flatmap_path_parameters(_ctx: Any, params: dict[str, Any]) -> Any:
 )
 def book(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     tmp = tmp_path_factory.mktemp("fuzz")
-    schema_name = f"lt_fuzz_{os.getpid()}"
-    admin = create_engine(POSTGRES_URL) if request.param == "postgres" else None
-    if admin is not None:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE'))
-            conn.execute(text(f'CREATE SCHEMA "{schema_name}"'))
-        url = _pg_schema_url(schema_name)
-    else:
-        url = f"sqlite:///{tmp / 'lendtag.db'}"
-    core = Lendtag(fast_settings(url))
-    core.init()
-    load_book(core, tmp)
-    for name, spec in USERS.items():
-        core.users_add(
-            name,
-            spec["role"],
-            password=PASSWORD,
-            branches=spec.get("branches"),
-            authority_level=spec.get("authority_level"),
-        )
-    with TestClient(create_app(core=core), raise_server_exceptions=False) as client:
-        tokens = {}
-        for name in USERS:
-            r = client.post("/api/v1/auth/token", data={"username": name, "password": PASSWORD})
-            tokens[name] = r.json()["access_token"]
-        yield Api(client, core, tokens)
-    core.close()
-    if admin is not None:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema_name}" CASCADE'))
-        admin.dispose()
+    with module_database(request.param, tmp, "fuzz") as url:
+        core = prepare_book(url, tmp)
+        with TestClient(create_app(core=core), raise_server_exceptions=False) as client:
+            tokens = {}
+            for name in USERS:
+                r = client.post("/api/v1/auth/token", data={"username": name, "password": PASSWORD})
+                tokens[name] = r.json()["access_token"]
+            yield Api(client, core, tokens)
+        core.close()
 
 
 @schema.exclude(operation_id=["auth.logout", "runs.create"]).parametrize()

@@ -9,11 +9,23 @@ import typer
 
 from lendtag.cli.common import DatabaseUrl, Debug, err_console, handle_errors, make_settings
 
+APP_FACTORY = "lendtag.api.app:create_app"
+
 
 def run_server(
-    database_url: str | None, host: str | None, port: int | None, workers: int | None
+    database_url: str | None,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    *,
+    app: str = APP_FACTORY,
 ) -> None:
-    """Serve the app factory; the worker processes read their settings from LENDTAG_*."""
+    """Serve an app factory (lendtag's API); the workers read their settings from LENDTAG_*.
+
+    Uvicorn logs warnings and errors only, without an access log (a URL may carry a credit
+    code). The API itself never lets an exception reach uvicorn, whose error log would
+    print the traceback with the exception's text.
+    """
     import uvicorn
 
     settings = make_settings(database_url)
@@ -30,7 +42,7 @@ def run_server(
         highlight=False,
     )
     uvicorn.run(
-        "lendtag.api.app:create_app",
+        app,
         factory=True,
         host=bind,
         port=port or settings.api_port,
