@@ -5,7 +5,9 @@ approval routing, a scorecard; see ../shared/DOMAIN.md) are compiled once and ev
 every customer of a synthetic portfolio with NULLs in it. The same 50 rules are also written
 by hand as plain Python functions and timed in the same run; both must give the same answers
 (a hand-written rule may say FALSE where the language says NULL). A fuzz pass compiles
-thousands of random and worst-case texts and reports the slowest compile.
+thousands of random texts and the worst cases at the maximum length (``worst_case_texts``:
+the longest valid chains, and thousands of errors of every stage, which
+tests/expr/test_expr_limits.py bounds by counting) and reports the slowest compile.
 
 Prints: µs per customer for all 50 rules (compiled and hand-written), their ratio, compile
 time, and the slowest fuzz compile. Targets: ≤ 50 µs per customer, ≤ 2× hand-written,
@@ -359,6 +361,69 @@ FUZZ_WORDS = [
 ]  # fmt: skip
 
 
+def _repeat(part: str, separator: str = " ", length: int = MAX_LENGTH) -> str:
+    """``part`` joined with ``separator`` as often as fits in ``length`` characters."""
+    count = max(1, (length + len(separator)) // (len(part) + len(separator)))
+    return separator.join([part] * count)
+
+
+def _distinct(pattern: str, separator: str, length: int) -> str:
+    """``pattern`` with 0, 1, 2, ... filled in, joined, up to ``length`` characters."""
+    parts: list[str] = []
+    size = -len(separator)
+    for i in range(length):
+        part = pattern.format(i)
+        if size + len(separator) + len(part) > length:
+            break
+        parts.append(part)
+        size += len(separator) + len(part)
+    return separator.join(parts)
+
+
+def worst_case_texts() -> dict[str, str]:
+    """Texts at the maximum length that make the most work for the compiler: the longest
+    valid chains, and thousands of errors of every stage (tokens outside the language,
+    parse errors, unknown names and functions, distinct misspellings, type errors)."""
+    budget = MAX_LENGTH - 20
+    texts = {
+        "and_chain": _repeat("employees > 1", " AND ", budget),
+        "long_sum": _repeat("revenue", " + ", budget),
+        "concat_chain": _repeat("region", " || ", budget),
+        "or_chain": _repeat("is_listed", " OR ", budget),
+        "wide_case": f"CASE {_repeat('WHEN employees = 1 THEN 1', ' ', budget)} END",
+        "wide_coalesce": "COALESCE(" + _repeat("revenue", ", ", budget) + ")",
+        "wide_in": "employees IN (" + _repeat("1", ", ", budget) + ")",
+        "deepest_parens": "(" * 24 + "employees" + ")" * 24 + " > 1",
+        "open_parens": "(" * 5000,
+        "unterminated": "'" + "x" * budget,
+        "semicolons": ";" * (MAX_LENGTH - 1),
+        "stray_symbols": _repeat("@", " ", MAX_LENGTH - 1),
+        "names_and_semicolons": _repeat("i", ";", MAX_LENGTH - 1),
+        "double_equals": _repeat("employees == 1", " OR ", budget),
+        "parameters": _repeat("$1", " + ", budget),
+        "type_errors": _repeat("employees = 'x'", " AND ", budget),
+        "date_arithmetic": _repeat("founded_on + 1 > 2", " AND ", budget),
+        "unknown_functions": _repeat("foo(1)", " + ", budget),
+        "distinct_unknown_functions": _distinct("fn{}(1)", " + ", budget),
+        "misspelled_names": _repeat("revenu", " + ", budget),
+        "distinct_misspellings": _distinct("revenue{}x", " + ", budget),
+        "misspelled_keywords": _repeat("employees > 1 ADN", " ", budget),
+        "dangling_operators": _repeat("1 = AND", " ", budget),
+        "empty_in_lists": _repeat("employees IN ()", " AND ", budget),
+        "unclosed_case": _repeat("CASE WHEN is_listed THEN 1", " + ", budget),
+        "cases_closed_by_parens": _repeat("CASE WHEN is_listed THEN 1 )", " ", budget),
+        "not_chain": _repeat("NOT", " ", budget) + " is_listed",
+        "minus_chain": _repeat("-", " ", budget) + " 1",
+        "overflowing_literals": _repeat("9223372036854775807 + 1 = 1", " AND ", budget),
+        "unsupported_calls": _repeat("IF(is_listed, 1, 2) = 1", " AND ", budget),
+    }
+    rng = random.Random(5)
+    for seed in range(3):
+        words = [rng.choice(FUZZ_WORDS) for _ in range(MAX_LENGTH // 2)]
+        texts[f"long_soup_{seed}"] = " ".join(words)[: MAX_LENGTH - 1]
+    return texts
+
+
 def fuzz_texts(count: int, seed: int = 11) -> list[str]:
     """Random token soups and characters, plus the worst cases the limits allow."""
     rng = random.Random(seed)
@@ -369,23 +434,7 @@ def fuzz_texts(count: int, seed: int = 11) -> list[str]:
         else:
             separator = rng.choice([" ", "", "\n"])
             texts.append(separator.join(rng.choice(FUZZ_WORDS) for _ in range(rng.randint(0, 60))))
-    budget = MAX_LENGTH - 20
-    chains = {
-        " AND ": "employees > 1",
-        " + ": "revenue",
-        " || ": "region",
-        " OR ": "is_listed",
-        " ": "WHEN employees = 1 THEN 1",
-    }
-    for separator, part in chains.items():
-        text = separator.join([part] * (budget // (len(part) + len(separator))))
-        texts.append(f"CASE {text} END" if part.startswith("WHEN") else text)
-    texts.append("COALESCE(" + ", ".join(["revenue"] * (budget // 9)) + ")")
-    texts.append("employees IN (" + ", ".join(["1"] * (budget // 3)) + ")")
-    texts.append("(" * 24 + "employees" + ")" * 24 + " > 1")
-    texts.append("(" * 5000)
-    texts.append("'" + "x" * budget)
-    return texts
+    return texts + list(worst_case_texts().values())
 
 
 def slowest_compile(texts: list[str]) -> tuple[float, float, str]:

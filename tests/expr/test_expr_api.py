@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import ast
 import datetime
+import decimal
+import enum
+import fractions
 import json
+import math
 import sqlite3
 from pathlib import Path
 
@@ -165,6 +169,109 @@ def test_boolean_and_date_inputs_are_normalised() -> None:
         c.evaluate({"is_listed": True, "founded_on": "31/12/1999"})
 
 
+WRONG_KINDS = [
+    ("debt_ratio * 2", {"debt_ratio": "2"}, "debt_ratio must be a number, got str '2'"),
+    ("debt_ratio > 1", {"debt_ratio": True}, "debt_ratio must be a number, got bool True"),
+    ("debt_ratio > 1", {"debt_ratio": [1]}, "debt_ratio must be a number"),
+    ("employees + 1", {"employees": 1.5}, "employees must be an integer, got float 1.5"),
+    ("employees + 1", {"employees": "3"}, "employees must be an integer"),
+    ("employees > 1", {"employees": False}, "employees must be an integer, got bool"),
+    ("employees > 1", {"employees": decimal.Decimal("2")}, "employees must be an integer"),
+    ("industry_section LIKE 'C%'", {"industry_section": 3}, "must be text, got int 3"),
+    ("LOWER(industry_section) = 'c'", {"industry_section": b"C"}, "must be text, got bytes"),
+    ("industry_section || 'x'", {"industry_section": None, "debt_ratio": "x"}, None),
+]
+
+
+@pytest.mark.parametrize(("text", "row", "message"), WRONG_KINDS, ids=[w[0] for w in WRONG_KINDS])
+def test_an_input_of_the_wrong_kind_is_an_evaluation_error(
+    text: str, row: dict[str, object], message: str | None
+) -> None:
+    c = compile_expression(text, SCHEMA)
+    if message is None:  # a name the expression does not read is not checked
+        assert c.evaluate(row) is None
+        return
+    with pytest.raises(EvaluationError) as raised:
+        c.evaluate(row)
+    assert message in raised.value.message
+    with pytest.raises(EvaluationError):
+        c.explain(row)
+
+
+def test_other_kinds_of_numbers_and_text_are_converted() -> None:
+    class Kind(enum.StrEnum):
+        C = "C"
+
+    c = compile_expression("debt_ratio * 2", SCHEMA)
+    assert c.evaluate({"debt_ratio": decimal.Decimal("1.5")}) == 3.0
+    assert c.evaluate({"debt_ratio": fractions.Fraction(1, 4)}) == 0.5
+    assert c.evaluate({"debt_ratio": 2}) == 4
+    count = compile_expression("employees + 1", SCHEMA)
+    assert count.evaluate({"employees": _Integer(41)}) == 42
+    assert type(count.evaluate({"employees": _Integer(41)})) is int
+    text = compile_expression("industry_section || '1'", SCHEMA)
+    assert text.evaluate({"industry_section": Kind.C}) == "C1"
+    assert type(text.evaluate({"industry_section": Kind.C})) is str
+
+
+class _Integer(int):
+    """An integer kind that is not ``int`` itself (as numpy's integers are not)."""
+
+
+def test_arithmetic_too_large_for_a_double_is_an_evaluation_error() -> None:
+    schema = {"employees": "integer", "debt_ratio": "number"}
+    c = compile_expression("employees * employees * employees * employees + 0.5", schema)
+    assert c.evaluate({"employees": 10**18}) == float(10**72) + 0.5
+    huge = compile_expression("employees * employees * employees * 1.0", schema)
+    row = {"employees": 10**110}  # beyond the 64-bit domain: Python ints do not overflow
+    with pytest.raises(EvaluationError, match="too large for a number"):
+        huge.evaluate(row)
+    assert compile_expression("debt_ratio * 1e300 * 1e300", schema).evaluate(
+        {"debt_ratio": 1.0}
+    ) == float("inf")
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "expected"),
+    [
+        (1e300, 15, math.inf),  # |x| * 10^n overflows: infinity, as SQLite and DuckDB give
+        (-1e300, 15, -math.inf),
+        (math.inf, 2, math.inf),
+        (-math.inf, 0, -math.inf),
+        (1e300, 0, 1e300),
+        (1e300, -2, 1e300),
+        (2.5, 0, 3.0),
+        (-2.5, 0, -3.0),
+        (1.25, 1, 1.3),
+    ],
+)
+def test_round_handles_infinity_and_overflow_like_the_engines(
+    value: float, digits: int, expected: float
+) -> None:
+    c = compile_expression(f"ROUND(debt_ratio, {digits})", SCHEMA)
+    assert c.evaluate({"debt_ratio": value}) == expected
+
+
+def test_round_of_nan_is_nan_and_of_an_overflowing_product_is_infinite() -> None:
+    c = compile_expression("ROUND(debt_ratio, 15)", SCHEMA)
+    assert math.isnan(c.evaluate({"debt_ratio": math.nan}))  # type: ignore[arg-type]
+    product = compile_expression("ROUND(debt_ratio * 1e300, 15)", SCHEMA)
+    assert product.evaluate({"debt_ratio": 1.0}) == math.inf
+    assert product.evaluate({"debt_ratio": -1.0}) == -math.inf
+
+
+def test_round_on_duckdb_and_sqlite_agrees_with_python_beyond_the_domain() -> None:
+    c = compile_expression("ROUND(debt_ratio * 1e300, 15)", SCHEMA)
+    python = c.evaluate({"debt_ratio": 1.0})
+    lite = sqlite3.connect(":memory:").execute(
+        f"SELECT {c.to_sql('sqlite')} FROM (SELECT 1.0 AS debt_ratio)"
+    )
+    duck = duckdb.connect().execute(
+        f"SELECT {c.to_sql('duckdb')} FROM (SELECT 1.0::DOUBLE AS debt_ratio)"
+    )
+    assert python == lite.fetchone()[0] == duck.fetchone()[0] == math.inf  # type: ignore[index]
+
+
 def test_as_of_is_required_when_used_and_never_read_from_the_clock() -> None:
     c = compile_expression("YEARS_BETWEEN(founded_on, AS_OF()) >= 3", SCHEMA)
     assert c.uses_as_of
@@ -191,7 +298,8 @@ def test_the_python_function_is_generated_without_user_text_as_code() -> None:
         for node in ast.walk(tree)
         if isinstance(node, ast.Call)
     }
-    assert called <= {"get", "_to_bool", "_to_date", "_missing_as_of"} | {
+    converters = {"_to_number", "_to_integer", "_to_text", "_to_bool", "_to_date"}
+    assert called <= {"get", "_missing_as_of", "_overflow", *converters} | {
         name for name in called if name.startswith("k")
     }, called
     constants = {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)}

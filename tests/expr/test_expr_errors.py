@@ -338,3 +338,113 @@ def test_a_bad_schema_raises_schema_error(schema: object) -> None:
 
 def test_schema_type_names_are_case_insensitive() -> None:
     assert compile_expression("x", {"x": " Number "}).type == "number"
+
+
+# -- messages that point at the mistake -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "column"),
+    [
+        ("debt_ratio > 1 ADN is_listed", "unexpected 'ADN' (did you mean 'AND'?)", 16),
+        ("debt_ratio > 1 ADN", "unexpected 'ADN' (did you mean 'AND'?)", 16),
+        ("(debt_ratio > 1 ADN is_listed)", "unexpected 'ADN' (did you mean 'AND'?)", 17),
+        ("name LIEK 'a%'", "unexpected 'LIEK' (did you mean 'LIKE'?)", 6),
+        ("is_listed ORR is_listed", "unexpected 'ORR' (did you mean 'OR'?)", 11),
+        ("CASE WHEN is_listed THEN 1 ELS 2 END", "unexpected 'ELS' (did you mean 'ELSE'?)", 28),
+        ("employees 1", "unexpected '1': an operator is missing between 'employees' and '1'", 11),
+        ("(employees) employees > 1", "an operator is missing between ')' and 'employees'", 13),
+    ],
+)
+def test_a_misspelled_operator_is_reported_where_it_is(
+    text: str, message: str, column: int
+) -> None:
+    error = error_of(text)
+    assert isinstance(error, ExpressionSyntaxError)
+    assert message in error.message
+    assert error.column == column
+
+
+def test_a_call_outside_the_language_points_at_its_name() -> None:
+    error = error_of("IF(is_listed, 1, 2) = 1")
+    assert isinstance(error, UnsupportedConstructError)
+    assert (error.column, error.start, error.end) == (1, 0, 2)
+    assert error.highlight == "IF(is_listed, 1, 2) = 1\n^^"
+    assert "write CASE WHEN" in error.message
+    nested = error_of("employees > 1 AND (IF(is_listed, 1, 2) = 1)")
+    assert nested.column == 20
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "case_at"),
+    [
+        ("CASE WHEN is_listed THEN 1", 27, "line 1, column 1"),
+        ("CASE WHEN is_listed THEN 1 ELSE 2", 34, "line 1, column 1"),
+        ("employees > 1 AND (CASE WHEN is_listed THEN 1) = 1", 46, "line 1, column 20"),
+        ("CASE WHEN is_listed\n  THEN CASE WHEN is_listed THEN 1 END", 58, "line 1, column 1"),
+    ],
+)
+def test_a_case_without_end_says_so_in_our_words(text: str, where: int, case_at: str) -> None:
+    error = error_of(text)
+    assert isinstance(error, ExpressionSyntaxError)
+    assert error.message == f"missing END to close the CASE at {case_at}"
+    assert "Expected" not in str(error)
+    assert error.start == where - 1
+    assert error.construct == "CASE"
+
+
+def test_did_you_mean_reads_the_same_everywhere() -> None:
+    messages = [
+        error_of("debt_ratoi > 1").message,
+        error_of("colaesce(debt_ratio, 0) > 1").message,
+        error_of("employees > 1 AND colaesce(1, 2) = 1").message,  # found by the checker
+        error_of("debt_ratio > 1 ADN is_listed").message,
+    ]
+    assert messages[0] == "unknown name 'debt_ratoi' (did you mean 'debt_ratio'?)"
+    assert messages[1] == "unknown function 'colaesce' (did you mean 'COALESCE'?)"
+    assert messages[2] == "unknown function 'colaesce' (did you mean 'COALESCE'?)"
+    assert messages[3] == "unexpected 'ADN' (did you mean 'AND'?)"
+    several = error_of("debtratio > 1", {"debt_ratio": "number", "debt_ratios": "number"})
+    assert several.message.endswith("(did you mean 'debt_ratio' or 'debt_ratios'?)")
+
+
+def test_compile_raises_an_error_check_expression_lists() -> None:
+    for text in (
+        "(employees AND unknown_x) OR is_listed",
+        "debt_ratoi > 1 AND employees = 'x'",
+        "1 = AND 2 = AND",
+        "employees == 1 AND name ~ 'x'",
+    ):
+        with pytest.raises(ExpressionError) as raised:
+            compile_expression(text, SCHEMA)
+        listed = [(e.start, e.message) for e in check_expression(text, SCHEMA)]
+        assert (raised.value.start, raised.value.message) in listed
+
+
+# -- integer overflow -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [
+        ("employees = 9223372036854775807 + 1", 13),
+        ("employees = -9223372036854775807 - 2", 13),
+        ("employees = 3037000500 * 3037000500", 13),
+        ("employees = 9223372036854775807 + 1 - 1", 13),  # a partial sum overflows on the way
+        ("employees = -(-9223372036854775807 - 1)", 13),
+        ("employees = (4611686018427387904 + 0) * 2", 14),
+    ],
+)
+def test_integer_arithmetic_on_literals_that_overflows_is_an_error(text: str, column: int) -> None:
+    error = error_of(text)
+    assert isinstance(error, ExpressionTypeError)
+    assert "overflows" in error.message and "decimal point" in error.message
+    assert error.column == column
+
+
+def test_integer_arithmetic_within_range_or_on_numbers_or_names_compiles() -> None:
+    top = compile_expression("9223372036854775806 + 1", SCHEMA)
+    assert top.evaluate({}) == 2**63 - 1
+    assert compile_expression("-9223372036854775807 - 1", SCHEMA).evaluate({}) == -(2**63)
+    assert compile_expression("9223372036854775807.0 + 1", SCHEMA).type == "number"
+    assert compile_expression("employees + 9223372036854775807", SCHEMA).type == "integer"

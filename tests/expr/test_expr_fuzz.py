@@ -3,7 +3,8 @@
 Three generators: arbitrary Unicode text, soups of the language's own tokens mixed with SQL
 keywords and symbols from outside it (closer to the parser's edge cases), and mutations of
 valid expressions. Each text also goes through ``check_expression``, which must return a
-list of ExpressionError. Compile times are measured by bench/expr_eval.py, not asserted here.
+list of ExpressionError holding the error ``compile_expression`` raised. Compile times are
+measured by bench/expr_eval.py and bounded by counting in test_expr_limits.py, not timed here.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lendtag.expr import ExpressionError, check_expression, compile_expression
+from lendtag.expr import ErrorLimitError, ExpressionError, check_expression, compile_expression
 from tests.expr.engines import SCHEMA
 
 fuzz = settings(
@@ -47,9 +48,11 @@ VALID = [
 
 
 def _must_only_raise_expression_errors(text: str) -> None:
+    raised: ExpressionError | None = None
     try:
         compile_expression(text, SCHEMA)
     except ExpressionError as error:
+        raised = error
         assert str(error)
         assert error.message
         if error.start is not None:
@@ -58,6 +61,10 @@ def _must_only_raise_expression_errors(text: str) -> None:
     errors = check_expression(text, SCHEMA)
     assert isinstance(errors, list)
     assert all(isinstance(e, ExpressionError) for e in errors)
+    assert (raised is None) == (errors == [])
+    if raised is not None and not isinstance(errors[-1], ErrorLimitError):
+        # compile stops at the first error it meets: one that check_expression lists
+        assert (raised.start, raised.message) in [(e.start, e.message) for e in errors]
 
 
 @fuzz

@@ -17,6 +17,8 @@ same semantics (docs/expressions.md). This package imports nothing else of lendt
 
 from lendtag.expr.compiled import CompiledExpression, check_expression, compile_expression
 from lendtag.expr.errors import (
+    MAX_ERRORS,
+    ErrorLimitError,
     EvaluationError,
     ExpressionError,
     ExpressionSyntaxError,
@@ -34,9 +36,11 @@ from lendtag.expr.types import Type
 __all__ = [
     "DIALECTS",
     "FUNCTIONS",
+    "MAX_ERRORS",
     "MAX_LENGTH",
     "MAX_NESTING",
     "CompiledExpression",
+    "ErrorLimitError",
     "EvaluationError",
     "Explanation",
     "ExpressionError",

@@ -1,4 +1,5 @@
-"""Checking function calls: the name, the number of arguments and their types.
+"""Checking function calls (the name, the number of arguments and their types), and the
+full ``Checker`` that joins every check.
 
 ``_check_Anonymous`` handles every call (the parser leaves all calls anonymous) and hands
 the checked arguments to ``_function_<name>``.
@@ -11,10 +12,12 @@ from collections.abc import Callable
 from sqlglot import exp
 
 from lendtag.expr import nodes as n
-from lendtag.expr.check import BaseChecker
+from lendtag.expr.check_arithmetic import ArithmeticChecker
+from lendtag.expr.check_leaves import LeafChecker
+from lendtag.expr.check_logic import LogicChecker
 from lendtag.expr.errors import ExpressionTypeError, UnknownNameError
 from lendtag.expr.functions import FUNCTIONS, ROUND_MAX_DIGITS, ROUND_MIN_DIGITS, Function
-from lendtag.expr.parse import suggest
+from lendtag.expr.suggest import did_you_mean
 from lendtag.expr.types import NUMERIC, Type
 
 _TEXT = frozenset({Type.TEXT})
@@ -22,32 +25,30 @@ _DATE = frozenset({Type.DATE})
 Span = tuple[int, int]
 
 
-class Checker(BaseChecker):
-    """The full checker: operators, leaves and the language's functions."""
+class Checker(LeafChecker, ArithmeticChecker, LogicChecker):
+    """The full checker: leaves, operators, conditions and the language's functions."""
 
     def _check_Anonymous(self, node: exp.Anonymous) -> n.Node:
         span = self.map.own(node) or self.map.subtree(node)
         written = node.this if isinstance(node.this, str) else node.name
         function = FUNCTIONS.get(written.upper()) if isinstance(node.this, str) else None
         if function is None:
-            suggestions = suggest(written, list(FUNCTIONS))
-            message = f"unknown function {written}"
-            if suggestions:
-                message += " (did you mean " + " or ".join(suggestions) + "?)"
-            if written.upper() == "DATE":
-                message += "; a date literal is written DATE 'YYYY-MM-DD'"
-            name_end = span[0] + len(written)
-            self.errors.append(
-                UnknownNameError(
-                    message,
-                    name=written,
-                    suggestions=suggestions,
-                    is_function=True,
-                    source=self.text,
-                    start=span[0],
-                    end=name_end,
+            if self.errors.room():
+                suggestions = self.suggest_function(written)
+                message = f"unknown function '{written}'{did_you_mean(suggestions)}"
+                if written.upper() == "DATE":
+                    message += "; a date literal is written DATE 'YYYY-MM-DD'"
+                self.errors.add(
+                    UnknownNameError(
+                        message,
+                        name=written,
+                        suggestions=suggestions,
+                        is_function=True,
+                        source=self.text,
+                        start=span[0],
+                        end=span[0] + len(written),
+                    )
                 )
-            )
             return n.Invalid(type=Type.NULL, start=span[0], end=span[1])
         args = [self.check(arg) for arg in node.expressions]
         if not _arity_ok(function, len(args)):

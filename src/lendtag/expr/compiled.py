@@ -11,7 +11,14 @@ from sqlglot import exp
 from lendtag.expr import nodes as n
 from lendtag.expr import runtime
 from lendtag.expr.check_calls import Checker
-from lendtag.expr.errors import ExpressionError, ExpressionSyntaxError, ExpressionTypeError
+from lendtag.expr.errors import (
+    MAX_ERRORS,
+    Collector,
+    ErrorLimitError,
+    ExpressionError,
+    ExpressionSyntaxError,
+    ExpressionTypeError,
+)
 from lendtag.expr.explain import Explainer, Explanation
 from lendtag.expr.parse import parse
 from lendtag.expr.printer import fingerprint, to_text
@@ -21,50 +28,60 @@ from lendtag.expr.types import Type, describe, normalize_schema, parse_type
 
 
 def _check(
-    text: object, schema: Mapping[str, str | Type], expect: str | Type | None
-) -> tuple[n.Node | None, list[ExpressionError]]:
+    text: object, schema: Mapping[str, str | Type], expect: str | Type | None, errors: Collector
+) -> n.Node | None:
+    """The checked tree of ``text``, or None once ``errors`` holds what is wrong."""
     types = normalize_schema(schema)
     wanted = None if expect is None else parse_type(expect, name="expect")
     if not isinstance(text, str):
         message = f"an expression must be text, not {type(text).__name__}"
-        return None, [ExpressionSyntaxError(message)]
+        errors.add(ExpressionSyntaxError(message))
+        return None
     try:
-        tree, source_map, errors = parse(text)
+        tree, source_map = parse(text, errors)
         if tree is None:
-            return None, errors
-        checker = Checker(text, types, source_map)
+            return None
+        checker = Checker(text, types, source_map, errors)
         root = checker.check(tree)
     except RecursionError:
-        return None, [
-            ExpressionSyntaxError("the expression is nested too deeply", source=text, start=0)
-        ]
-    errors = sorted(checker.errors, key=lambda e: (e.start or 0, e.end or 0))
-    if errors:
-        return None, errors
+        message = "the expression is nested too deeply"
+        errors.add(ExpressionSyntaxError(message, source=text, start=0, construct="nesting"))
+        return None
+    if errors.errors or errors.omitted:
+        return None
     if wanted is not None and root.type == Type.NULL:
         root = checker.settle(root, wanted)
     if root.type == Type.NULL:
         message = "the expression is NULL whatever the input, so it has no type"
-        return None, [ExpressionTypeError(message, source=text, start=root.start, end=root.end)]
+        errors.add(ExpressionTypeError(message, source=text, start=root.start, end=root.end))
+        return None
     widening = wanted == Type.NUMBER and root.type == Type.INTEGER
     if wanted is not None and root.type != wanted and not widening:
         message = f"expected {describe(wanted)}, but the expression gives {describe(root.type)}"
-        error = ExpressionTypeError(
-            message, source=text, start=root.start, end=root.end, construct="type"
+        errors.add(
+            ExpressionTypeError(
+                message, source=text, start=root.start, end=root.end, construct="type"
+            )
         )
-        return None, [error]
-    return root, []
+        return None
+    return root
 
 
 def check_expression(
     text: str, schema: Mapping[str, str | Type], *, expect: str | Type | None = None
 ) -> list[ExpressionError]:
-    """Every error in ``text`` at once (an empty list when it compiles), for an editor.
+    """Every error in ``text`` (an empty list when it compiles), in text order, for an editor.
 
     Syntax errors are reported alone; past them, all unknown names, unsupported constructs
-    and type errors are reported together, in the order they appear in the text.
+    and type errors are reported together. At most ``MAX_ERRORS`` are listed; when there
+    are more, a last ``ErrorLimitError`` says how many more were found.
     """
-    return _check(text, schema, expect)[1]
+    errors = Collector(MAX_ERRORS, stop=False)
+    _check(text, schema, expect, errors)
+    found: list[ExpressionError] = sorted(errors.errors, key=lambda e: (e.start or 0, e.end or 0))
+    if errors.omitted:
+        found.append(ErrorLimitError(errors.omitted, source=text if isinstance(text, str) else ""))
+    return found
 
 
 def compile_expression(
@@ -74,11 +91,16 @@ def compile_expression(
 
     ``expect`` optionally demands a result type (an integer expression is accepted where a
     number is expected; a bare NULL takes the expected type). Raises the first
-    ``ExpressionError`` found; ``check_expression`` returns all of them.
+    ``ExpressionError`` met and stops there, so a text full of mistakes costs no more than
+    its first one; ``check_expression`` lists them all.
     """
-    root, errors = _check(text, schema, expect)
+    errors = Collector(1, stop=True)
+    try:
+        root = _check(text, schema, expect, errors)
+    except Collector.Stop:
+        root = None
     if root is None:
-        raise errors[0]
+        raise errors.errors[0]
     assert isinstance(text, str)
     return CompiledExpression(text, root)
 

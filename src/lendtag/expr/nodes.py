@@ -201,3 +201,12 @@ def depth(node: Node) -> int:
         best = max(best, level)
         stack.extend((child, level + 1) for child in current.children())
     return best
+
+
+def round_places(node: Call) -> int:
+    """The n of ROUND(x, n) (0 when omitted); the checker made it an integer literal."""
+    if len(node.args) < 2:
+        return 0
+    digits = node.args[1]
+    assert isinstance(digits, Literal) and isinstance(digits.value, int)
+    return digits.value

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime
 import math
+import numbers
 import re
+from decimal import Decimal
 from functools import lru_cache
 from string import ascii_lowercase, ascii_uppercase
 from typing import Any
@@ -20,17 +22,23 @@ _UPPER = str.maketrans(ascii_lowercase, ascii_uppercase)
 
 
 def round_half_away(value: float, digits: int) -> float:
-    """``sign(x) * floor(|x| * 10^n + 0.5) / 10^n`` in doubles, as every SQL back end does it."""
-    if math.isinf(value):
+    """``sign(x) * floor(|x| * 10^n + 0.5) / 10^n`` in doubles, as every SQL back end does it.
+
+    As in IEEE arithmetic (and SQLite and DuckDB), ±infinity and NaN come back unchanged,
+    and where ``|x| * 10^n`` overflows the result is ±infinity (PostgreSQL raises an error
+    there: outside the language's domain, see docs/expressions.md).
+    """
+    if not math.isfinite(value):
         return value
     sign = 1.0 if value > 0 else (-1.0 if value < 0 else 0.0)
-    if digits == 0:
-        return sign * float(math.floor(abs(value) + 0.5))
-    if digits > 0:
-        scale = 10.0**digits
-        return sign * float(math.floor(abs(value) * scale + 0.5)) / scale
-    scale = 10.0 ** (-digits)
-    return sign * float(math.floor(abs(value) / scale + 0.5)) * scale
+    if digits <= 0:
+        scale = 10.0 ** (-digits)
+        return sign * float(math.floor(abs(value) / scale + 0.5)) * scale
+    scale = 10.0**digits
+    scaled = abs(value) * scale + 0.5
+    if math.isinf(scaled):
+        return math.copysign(math.inf, value)
+    return sign * float(math.floor(scaled)) / scale
 
 
 def least(*values: Any) -> Any:
@@ -168,6 +176,32 @@ def like(text: str, pattern: str) -> bool:
     return like_matcher(pattern)(text)
 
 
+def to_number(value: Any, what: str) -> int | float:
+    """A number input that is not an ``int`` or ``float``: a float subclass (numpy), a
+    ``Decimal`` or another real number becomes a float, an integer kind an int."""
+    if isinstance(value, bool):
+        raise _wrong_kind(value, what, "a number")
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real | Decimal):
+        return float(value)
+    raise _wrong_kind(value, what, "a number")
+
+
+def to_integer(value: Any, what: str) -> int:
+    """An integer input that is not an ``int``: an integer kind (numpy) becomes an int."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    raise _wrong_kind(value, what, "an integer")
+
+
+def to_text(value: Any, what: str) -> str:
+    """A text input that is not a ``str``: a ``str`` subclass (a StrEnum) becomes a str."""
+    if isinstance(value, str):
+        return str.__str__(value)
+    raise _wrong_kind(value, what, "text")
+
+
 def to_date(value: Any, what: str) -> datetime.date:
     """A date input as ``datetime.date``: accepts a date, a datetime, or 'YYYY-MM-DD'."""
     if isinstance(value, datetime.datetime):
@@ -179,7 +213,7 @@ def to_date(value: Any, what: str) -> datetime.date:
             return datetime.date.fromisoformat(value)
         except ValueError:
             pass
-    raise EvaluationError(f"{what} must be a date (or 'YYYY-MM-DD'), got {value!r}")
+    raise _wrong_kind(value, what, "a date (or 'YYYY-MM-DD')")
 
 
 def to_bool(value: Any, what: str) -> bool:
@@ -188,10 +222,24 @@ def to_bool(value: Any, what: str) -> bool:
         return value
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    raise EvaluationError(f"{what} must be a boolean, got {value!r}")
+    raise _wrong_kind(value, what, "a boolean")
+
+
+def _wrong_kind(value: Any, what: str, expected: str) -> EvaluationError:
+    shown = repr(value)
+    if len(shown) > 40:
+        shown = shown[:39] + "…"
+    return EvaluationError(f"{what} must be {expected}, got {type(value).__name__} {shown}")
 
 
 def missing_as_of() -> EvaluationError:
     return EvaluationError(
         "this expression uses AS_OF(): pass the as-of date, e.g. evaluate(row, as_of=date)"
+    )
+
+
+def overflow() -> EvaluationError:
+    return EvaluationError(
+        "an arithmetic result is too large for a number (beyond about ±1.8e308):"
+        " the inputs are outside the language's domain"
     )

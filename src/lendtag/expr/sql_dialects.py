@@ -11,7 +11,8 @@ import datetime
 from sqlglot import exp
 
 from lendtag.expr import nodes as n
-from lendtag.expr.to_sql import DIALECTS, SqlCompiler, call, cast, number, paren
+from lendtag.expr.sql_build import call, cast, number, paren
+from lendtag.expr.to_sql import DIALECTS, SqlCompiler
 from lendtag.expr.types import Type
 
 

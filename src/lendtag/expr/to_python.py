@@ -4,23 +4,25 @@ The source is generated from the checked tree only: user names appear solely as 
 string keys of ``row.get(...)``, literal values as ``repr`` of ints, floats and strings
 or as closure constants; the function is compiled once with no builtins available.
 NULL is ``None``; three-valued AND/OR/NOT, IN and comparisons are written out inline
-(``_visit_<node kind>`` per node kind), so evaluation costs little more than a hand-written
-function. Each visit returns the code of a Python expression plus two facts the parent
-uses to write less code: whether the code is *simple* (a local or a constant, free to
-repeat) and whether it can be NULL.
+(``_visit_<node kind>`` per node kind; the functions in ``python_calls``, the shared moves
+in ``python_code``), so evaluation costs little more than a hand-written function.
+
+Every input is checked by its class before use (one class test per name read, converting
+the few other acceptable kinds in ``runtime``), so an input of the wrong kind is an
+``EvaluationError``, never a Python error from deep inside; an arithmetic result too large
+for a double is one as well.
 """
 
 from __future__ import annotations
 
 import datetime
-import itertools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from lendtag.expr import nodes as n
 from lendtag.expr import runtime
-from lendtag.expr.to_sql import round_digits
+from lendtag.expr.python_calls import CallWriter
+from lendtag.expr.python_code import WIDE, Code
 from lendtag.expr.types import Type
 
 Value = int | float | str | bool | datetime.date | None
@@ -49,105 +51,34 @@ _HELPERS: dict[str, Any] = {
     "_first_true": runtime.first_true,
     "_first_not_null": runtime.first_not_null,
     "_years": runtime.years_between,
+    "_to_number": runtime.to_number,
+    "_to_integer": runtime.to_integer,
+    "_to_text": runtime.to_text,
     "_to_date": runtime.to_date,
     "_to_bool": runtime.to_bool,
     "_missing_as_of": runtime.missing_as_of,
+    "_overflow": runtime.overflow,
+    "_OverflowError": OverflowError,
+    "_numbers": frozenset({float, int, type(None)}),
+    "_int": int,
+    "_str": str,
     "_date": datetime.date,
     "_bool": bool,
 }
-WIDE = 64
-"""Beyond this many parts a sum, ||, CASE or COALESCE calls a helper on a flat tuple (all
-parts evaluated, which is safe: evaluation has no side effects and raises no errors), so
-that the generated code never nests deeper than Python's compiler allows."""
+# Per input type: the test (on local ``v``) that sends a value to its converter, which
+# returns the value as the type's Python class or raises EvaluationError.
+_INPUTS: dict[Type, tuple[str, str]] = {
+    Type.NUMBER: ("{v}.__class__ not in _numbers", "_to_number"),
+    Type.INTEGER: ("{v} is not None and {v}.__class__ is not _int", "_to_integer"),
+    Type.TEXT: ("{v} is not None and {v}.__class__ is not _str", "_to_text"),
+    Type.BOOLEAN: ("{v} is not None and {v}.__class__ is not _bool", "_to_bool"),
+    Type.DATE: ("{v} is not None and {v}.__class__ is not _date", "_to_date"),
+}
 _COMPARE = {"=": "==", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 
-@dataclass(frozen=True, slots=True)
-class Code:
-    text: str
-    simple: bool = False
-    nullable: bool = True
-
-
-class PythonCompiler:
+class PythonCompiler(CallWriter):
     """Generates and compiles the function for one tree (or for any part of it)."""
-
-    def __init__(self) -> None:
-        self._locals: dict[str, str] = {}
-        self._name_types: dict[str, Type] = {}
-        self._constants: dict[str, Any] = {}
-        self._counter = itertools.count()
-        self._uses_as_of = False
-
-    # -- plumbing ---------------------------------------------------------------------------
-
-    def code(self, node: n.Node) -> Code:
-        method: Callable[[Any], Code] = getattr(self, f"_visit_{type(node).__name__}")
-        return method(node)
-
-    def temp(self) -> str:
-        return f"t{next(self._counter)}"
-
-    def constant(self, value: Any) -> str:
-        name = f"k{len(self._constants)}"
-        self._constants[name] = value
-        return name
-
-    def bind(self, code: Code) -> tuple[str, str]:
-        """(first use, later uses): a walrus into a temporary unless the code is simple."""
-        if code.simple:
-            return code.text, code.text
-        name = self.temp()
-        return f"({name} := {code.text})", name
-
-    def strict(self, parts: list[Code], build: Callable[[list[str]], str]) -> Code:
-        """An operation that is NULL when any operand is NULL."""
-        checks: list[str] = []
-        values: list[str] = []
-        for part in parts:
-            if part.nullable:
-                first, later = self.bind(part)
-                checks.append(f"{first} is None")
-                values.append(later)
-            else:
-                values.append(part.text)
-        body = build(values)
-        if not checks:
-            return Code(f"({body})", nullable=False)
-        return Code(f"(None if {' or '.join(checks)} else {body})")
-
-    def as_number(self, node: n.Node, target: Type) -> Code:
-        """The code of ``node``, turned into a float when an integer stands for a number."""
-        code = self.code(node)
-        if target != Type.NUMBER or node.type != Type.INTEGER:
-            return code
-        if isinstance(node, n.Literal) and isinstance(node.value, int):
-            return Code(f"({float(node.value)!r})", simple=True, nullable=False)
-        return self.strict([code], lambda v: f"_float({v[0]})")
-
-    def negate(self, code: Code) -> Code:
-        if not code.nullable:
-            return Code(f"(not {code.text})", nullable=False)
-        first, later = self.bind(code)
-        return Code(f"(None if {first} is None else not {later})")
-
-    def conjunction(self, parts: list[Code], op: str) -> Code:
-        """Three-valued AND (op 'AND') or OR over ``parts``, flat and short-circuiting."""
-        decisive, other = ("False", "True") if op == "AND" else ("True", "False")
-        if not any(p.nullable for p in parts):
-            joiner = " and " if op == "AND" else " or "
-            return Code(f"({joiner.join(p.text for p in parts)})", nullable=False)
-        firsts: list[str] = []
-        nulls: list[str] = []
-        for part in parts:
-            first, later = self.bind(part)
-            firsts.append(f"{first} is {decisive}")
-            if part.nullable:
-                nulls.append(f"{later} is None")
-        return Code(
-            f"({decisive} if {' or '.join(firsts)} else"
-            f" (None if {' or '.join(nulls)} else {other}))"
-        )
 
     # -- leaves ------------------------------------------------------------------------------
 
@@ -327,82 +258,6 @@ class PythonCompiler:
         default = "None" if node.default is None else self.as_number(node.default, node.type).text
         return Code(f"_first_true(({', '.join(pairs)},), {default})")
 
-    def _visit_Call(self, node: n.Call) -> Code:
-        method: Callable[[n.Call], Code] = getattr(self, f"_function_{node.name.lower()}")
-        return method(node)
-
-    # -- functions ---------------------------------------------------------------------------
-
-    def _function_coalesce(self, node: n.Call) -> Code:
-        if len(node.args) > WIDE:
-            listed = ", ".join(self.as_number(a, node.type).text for a in node.args)
-            return Code(f"_first_not_null(({listed},))")
-        pieces: list[str] = []
-        for arg in node.args:
-            code = self.as_number(arg, node.type)
-            if not code.nullable:
-                pieces.append(code.text)
-                return Code(f"({' '.join(pieces)})", nullable=False)
-            first, later = self.bind(code)
-            pieces.append(f"{later} if {first} is not None else")
-        pieces.append("None")
-        return Code(f"({' '.join(pieces)})")
-
-    def _function_nullif(self, node: n.Call) -> Code:
-        value = self.code(node.args[0])
-        first, later = self.bind(value)
-        other = self.code(node.args[1]).text
-        kept = later
-        if node.type == Type.NUMBER and node.args[0].type == Type.INTEGER:
-            kept = f"_float({later})"
-        if value.nullable:
-            return Code(f"(None if {first} is None or {later} == {other} else {kept})")
-        return Code(f"(None if {first} == {other} else {kept})")
-
-    def _function_abs(self, node: n.Call) -> Code:
-        return self.strict([self.code(node.args[0])], lambda v: f"_abs({v[0]})")
-
-    def _function_round(self, node: n.Call) -> Code:
-        digits = round_digits(node)
-        return self.strict([self.code(node.args[0])], lambda v: f"_round({v[0]}, {digits})")
-
-    def _extreme(self, node: n.Call, helper: str) -> Code:
-        listed = ", ".join(self.code(a).text for a in node.args)
-        result = Code(f"{helper}({listed})")
-        if node.type == Type.NUMBER and any(a.type == Type.INTEGER for a in node.args):
-            return self.strict([result], lambda v: f"_float({v[0]})")
-        return result
-
-    def _function_least(self, node: n.Call) -> Code:
-        return self._extreme(node, "_least")
-
-    def _function_greatest(self, node: n.Call) -> Code:
-        return self._extreme(node, "_greatest")
-
-    def _unary(self, node: n.Call, helper: str) -> Code:
-        return self.strict([self.code(node.args[0])], lambda v: f"{helper}({v[0]})")
-
-    def _function_lower(self, node: n.Call) -> Code:
-        return self._unary(node, "_lower")
-
-    def _function_upper(self, node: n.Call) -> Code:
-        return self._unary(node, "_upper")
-
-    def _function_length(self, node: n.Call) -> Code:
-        return self._unary(node, "_len")
-
-    def _function_days_between(self, node: n.Call) -> Code:
-        parts = [self.code(a) for a in node.args]
-        return self.strict(parts, lambda v: f"{v[1]}.toordinal() - {v[0]}.toordinal()")
-
-    def _function_months_between(self, node: n.Call) -> Code:
-        parts = [self.code(a) for a in node.args]
-        return self.strict(parts, lambda v: f"_months({v[0]}, {v[1]})")
-
-    def _function_years_between(self, node: n.Call) -> Code:
-        parts = [self.code(a) for a in node.args]
-        return self.strict(parts, lambda v: f"_years({v[0]}, {v[1]})")
-
     # -- the function ------------------------------------------------------------------------
 
     def source(self, node: n.Node) -> str:
@@ -416,19 +271,18 @@ class PythonCompiler:
             getter = "row.get"
         for name, local in self._locals.items():
             lines.append(f"    {local} = {getter}({name!r})")
-            kind = self._name_types[name]
-            if kind == Type.BOOLEAN:
-                lines.append(f"    if {local} is not None and {local}.__class__ is not _bool:")
-                lines.append(f"        {local} = _to_bool({local}, {name!r})")
-            elif kind == Type.DATE:
-                lines.append(f"    if {local} is not None and {local}.__class__ is not _date:")
-                lines.append(f"        {local} = _to_date({local}, {name!r})")
+            test, convert = _INPUTS[self._name_types[name]]
+            lines.append(f"    if {test.format(v=local)}:")
+            lines.append(f"        {local} = {convert}({local}, {name!r})")
         if self._uses_as_of:
             lines.append("    if as_of is None:")
             lines.append("        raise _missing_as_of()")
             lines.append("    if as_of.__class__ is not _date:")
             lines.append("        as_of = _to_date(as_of, 'as_of')")
-        lines.append(f"    return {body}")
+        lines.append("    try:")
+        lines.append(f"        return {body}")
+        lines.append("    except _OverflowError:")
+        lines.append("        raise _overflow() from None")
         parameters = ", ".join([*self._constants, *_HELPERS])
         inner = "\n".join("    " + line for line in lines)
         return f"def _make({parameters}):\n{inner}\n    return _lendtag_expression\n"

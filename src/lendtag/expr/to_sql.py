@@ -25,6 +25,7 @@ from sqlglot import exp
 from sqlglot.errors import ErrorLevel
 
 from lendtag.expr import nodes as n
+from lendtag.expr.sql_build import bound, call, cast, double_percent, is_wide, number, paren
 from lendtag.expr.types import Type
 
 DIALECTS = ("sqlite", "postgres", "duckdb", "spark")
@@ -43,58 +44,6 @@ _SQL_TYPES = {
     Type.BOOLEAN: "BOOLEAN",
     Type.DATE: "DATE",
 }
-_PREDICATES = (exp.EQ, exp.NEQ, exp.LT, exp.LTE, exp.GT, exp.GTE, exp.In, exp.Between, exp.Is)
-_LIKES = (exp.Like, exp.Glob, exp.Escape, exp.DPipe)
-
-
-def _level(node: exp.Expr) -> int:
-    """How tightly a generated node binds: 1 OR ... 9 an atom (a name, a call, CASE)."""
-    if isinstance(node, exp.Or):
-        return 1
-    if isinstance(node, exp.And):
-        return 2
-    if isinstance(node, exp.Not):
-        return 3
-    if isinstance(node, _PREDICATES + _LIKES):
-        return 4
-    if isinstance(node, exp.Add | exp.Sub):
-        return 6
-    if isinstance(node, exp.Mul | exp.Div | exp.IntDiv):
-        return 7
-    if isinstance(node, exp.Neg):
-        return 8
-    if isinstance(node, exp.Literal) and not node.is_string and str(node.this).startswith("-"):
-        return 8
-    return 9
-
-
-def paren(node: exp.Expr, needs: int, *, strict: bool = False) -> exp.Expr:
-    """``node`` in parentheses when it binds looser than ``needs`` (or as loose, if strict)."""
-    level = _level(node)
-    if level < needs or (strict and level <= needs):
-        return exp.Paren(this=node)
-    return node
-
-
-def round_digits(node: n.Call) -> int:
-    """The n of ROUND(x, n) (0 when omitted); the checker made it an integer literal."""
-    if len(node.args) < 2:
-        return 0
-    digits = node.args[1]
-    assert isinstance(digits, n.Literal) and isinstance(digits.value, int)
-    return digits.value
-
-
-def call(name: str, *args: exp.Expr) -> exp.Expr:
-    return exp.Anonymous(this=name, expressions=list(args))
-
-
-def number(value: float | int) -> exp.Expr:
-    return exp.Literal.number(repr(value))
-
-
-def cast(node: exp.Expr, type_name: str) -> exp.Cast:
-    return exp.Cast(this=node, to=exp.DataType.build(type_name))
 
 
 class SqlCompiler:
@@ -124,7 +73,7 @@ class SqlCompiler:
     def generate(self, node: n.Node) -> str:
         tree = self.sql(node)
         if self.placeholder_used and self.param_style == "pyformat":
-            tree = tree.transform(_double_percent)
+            tree = tree.transform(double_percent)
         return tree.sql(dialect=self.dialect, unsupported_level=ErrorLevel.RAISE)
 
     # -- hooks -------------------------------------------------------------------------------
@@ -186,29 +135,10 @@ class SqlCompiler:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def is_wide(self, node: n.Node) -> bool:
-        """Whether an integer part is a 64-bit value in SQL (a column, arithmetic, ...), so
-        arithmetic with it cannot overflow 32 bits the way literal-only arithmetic can."""
-        if isinstance(node, n.Name | n.Additive | n.Arithmetic):
-            return True
-        if isinstance(node, n.Negate):
-            return self.is_wide(node.operand)
-        if isinstance(node, n.Case):
-            arms = [r for _, r in node.whens] + ([] if node.default is None else [node.default])
-            return any(self.is_wide(a) for a in arms)
-        if isinstance(node, n.Call):
-            if node.name in ("MONTHS_BETWEEN", "YEARS_BETWEEN"):
-                return True
-            if node.name in ("COALESCE", "LEAST", "GREATEST", "ABS"):
-                return any(self.is_wide(a) for a in node.args)
-            if node.name == "NULLIF":
-                return self.is_wide(node.args[0])
-        return False
-
     def widened(self, parts: list[n.Node], result: Type) -> list[exp.Expr]:
         """The SQL of integer operands, the first cast to BIGINT if none is 64-bit already."""
         out = [self.sql(p) for p in parts]
-        if result == Type.INTEGER and self.WIDEN_INTEGERS and not any(map(self.is_wide, parts)):
+        if result == Type.INTEGER and self.WIDEN_INTEGERS and not any(map(is_wide, parts)):
             out[0] = cast(out[0], "BIGINT")
         return out
 
@@ -308,8 +238,8 @@ class SqlCompiler:
         operand = paren(self.sql(node.operand), 4, strict=True)
         result = exp.Between(
             this=self.text_operand(node.operand, operand),
-            low=_bound(self.sql(node.low)),
-            high=_bound(self.sql(node.high)),
+            low=bound(self.sql(node.low)),
+            high=bound(self.sql(node.high)),
         )
         return exp.Not(this=result) if node.negated else result
 
@@ -354,7 +284,7 @@ class SqlCompiler:
         value = self.sql(node.args[0])
         if node.args[0].type != Type.NUMBER:
             value = cast(value, "DOUBLE")
-        return self.round(value, round_digits(node))
+        return self.round(value, n.round_places(node))
 
     def _extreme_call(self, node: n.Call) -> exp.Expr:
         args = [self.sql(a) for a in node.args]
@@ -380,19 +310,3 @@ class SqlCompiler:
 
     def _function_years_between(self, node: n.Call) -> exp.Expr:
         return self.complete_periods(node, 416, 416)
-
-
-def _bound(node: exp.Expr) -> exp.Expr:
-    """A BETWEEN bound: PostgreSQL's grammar takes no COLLATE there without parentheses."""
-    if isinstance(node, exp.Collate):
-        return exp.Paren(this=node)
-    return paren(node, 4, strict=True)
-
-
-def _double_percent(node: exp.Expr) -> exp.Expr:
-    """psycopg's pyformat reads '%' as a marker: literal and name text doubles it."""
-    if isinstance(node, exp.Literal) and node.is_string:
-        return exp.Literal.string(str(node.this).replace("%", "%%"))
-    if isinstance(node, exp.Identifier):
-        return exp.Identifier(this=str(node.this).replace("%", "%%"), quoted=node.quoted)
-    return node
