@@ -191,7 +191,7 @@ def generate(duck: Any, customers: int) -> dict[str, int]:
                AS relation, 'enterprise' AS party_type, 'P' || i AS party_key,
                'Party ' || i AS name, NULL AS id_number, NULL AS phone,
                round(100 * u(i, 701), 4) AS share_pct, NULL AS related_credit_code,
-               NULL::BIGINT AS batch_id, {STAMP} AS updated_at
+               DATE '2020-01-01' AS known_from, NULL::BIGINT AS batch_id, {STAMP} AS updated_at
         FROM ent_raw WHERE u(i, 702) < 0.5
     """)
     for name in ("loans", "repayment_schedules"):

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from lendtag.cli.demo import load_demo
 from lendtag.core import Lendtag
@@ -199,6 +199,109 @@ def test_nothing_reported_after_the_as_of_date_is_read(lt: Lendtag, tmp_path: Pa
     assert after["multi_bank_borrowing"] == "true" and after["inquiry_surge"] == "true"
     assert after["active_borrower"] == "true" and after["customer_tenure_band"] == "lt_1y"
     assert values(lt, 1, d1) == before  # history answers the earlier date unchanged
+
+
+PARTY_HEADER = KINDS["persons"].header
+
+
+def party(n: int, relation: str, name: str, related: int | None = None) -> dict[str, Any]:
+    row = {"credit_code": credit_code(n), "relation": relation, "name": name}
+    if related is None:
+        return row | {"party_type": "person"}
+    return row | {"party_type": "enterprise", "related_credit_code": credit_code(related)}
+
+
+def relations_on(lt: Lendtag, day: dt.date) -> dict[str, Any]:
+    base = base_query(lt.store.dialect, day).subquery("b")
+    with lt.store.read() as conn:
+        row = conn.execute(
+            select(base.c.group_members, base.c.guarantors, base.c.guarantees_provided).where(
+                base.c.credit_code == credit_code(1)
+            )
+        ).one()
+    return dict(row._mapping)
+
+
+def test_related_parties_count_from_the_day_they_were_known(lt: Lendtag, tmp_path: Path) -> None:
+    lt.import_file(
+        "customers",
+        write_csv(tmp_path / "c.csv", [customer(n) for n in (1, 2, 3)]),
+        effective_date=dt.date(2020, 1, 1),
+    )
+    rows = [
+        party(1, "group_member", "测试2号", related=2),
+        party(1, "guarantor", "李四"),
+        party(1, "guarantee_provided", "测试3号", related=3),
+    ]
+    import_rows(lt, tmp_path, "persons", rows, PARTY_HEADER)
+    with lt.store.write() as conn:
+        stored = set(conn.execute(text("SELECT known_from FROM related_parties")).scalars())
+        # an import that dates the relations (what --effective-date will give them)
+        conn.execute(
+            text("UPDATE related_parties SET known_from = :d WHERE relation = 'group_member'"),
+            {"d": dt.date(2026, 1, 15)},
+        )
+        conn.execute(
+            text("UPDATE related_parties SET known_from = :d WHERE relation = 'guarantor'"),
+            {"d": dt.date(2026, 5, 1)},
+        )
+    # undated rows are known from the day they were stored
+    stored_days = {d if isinstance(d, dt.date) else dt.date.fromisoformat(d) for d in stored}
+    assert stored_days <= {dt.date.today(), dt.datetime.now(dt.UTC).date()}
+    d1 = dt.date(2026, 3, 31)
+    assert relations_on(lt, dt.date(2026, 1, 14)) == {
+        "group_members": 0,
+        "guarantors": 0,
+        "guarantees_provided": 0,
+    }
+    assert relations_on(lt, d1) == {"group_members": 1, "guarantors": 0, "guarantees_provided": 0}
+    assert relations_on(lt, AS_OF) == {
+        "group_members": 1,
+        "guarantors": 1,
+        "guarantees_provided": 0,  # stored today (after AS_OF), so not known on AS_OF
+    }
+    lt.catalog_load_standard("tester")
+    lt.tags_run(d1)
+    assert values(lt, 1)["group_customer"] == "true"
+    assert values(lt, 1)["has_guarantor"] == "false"
+    assert values(lt, 1)["external_guarantees"] == "false"
+    lt.tags_run(AS_OF)
+    assert values(lt, 1)["has_guarantor"] == "true"
+    assert values(lt, 1)["external_guarantees"] == "false"
+    assert values(lt, 1, d1)["has_guarantor"] == "false"
+
+
+def test_a_restated_statement_replaces_what_was_known_before(lt: Lendtag, tmp_path: Path) -> None:
+    """The store keeps one row per statement: a restatement overwrites it, and its own
+    (later) reported_on gates it, so an earlier as-of date sees neither version."""
+    lt.import_file(
+        "customers",
+        write_csv(tmp_path / "c.csv", [customer(1)]),
+        effective_date=dt.date(2020, 1, 1),
+    )
+    import_rows(
+        lt,
+        tmp_path,
+        "statements",
+        [statement(1, "2024-12-31", "2025-04-20", 500, 1000)],
+        STATEMENT_HEADER,
+    )
+    d1 = dt.date(2026, 3, 31)
+
+    def liabilities(day: dt.date) -> Any:
+        base = base_query(lt.store.dialect, day).subquery("b")
+        with lt.store.read() as conn:
+            return conn.execute(
+                select(base.c.st_total_liabilities).where(base.c.credit_code == credit_code(1))
+            ).scalar()
+
+    assert liabilities(d1) == 500
+    restated = [statement(1, "2024-12-31", "2026-05-10", 700, 1000)]
+    lt.import_file(
+        "statements", write_csv(tmp_path / "r.csv", restated, STATEMENT_HEADER), today=AS_OF
+    )
+    assert liabilities(d1) is None  # the original is gone; the restatement is not yet known
+    assert liabilities(AS_OF) == 700
 
 
 @pytest.fixture

@@ -3,7 +3,12 @@
 Every feature and tag is an expression over these columns (and over each other). Nothing
 dated after the as-of date leaks in: enterprise attributes are the version valid that day;
 statements count only once reported (``reported_on``); bureau reports by report date;
-loans from their start date; repayments from the day they were received.
+loans from their start date; repayments from the day they were received; related parties
+from the day the bank knew of them (``known_from``).
+
+What the store does not keep cannot be replayed: a statement, bureau report, loan or
+schedule imported again under the same natural key replaces the earlier row (see
+docs/tags.md, "Point in time").
 """
 
 from __future__ import annotations
@@ -180,7 +185,7 @@ def base_query(dialect: str, as_of: dt.date) -> Select[Any]:
     bu = select(ranked_bu).where(ranked_bu.c.rn == 1).cte("bu")
     prev_bu = select(ranked_bu).where(ranked_bu.c.rn == 2).cte("prev_bu")
     book = _loan_book(dialect, d, window_start)
-    rel = _relations()
+    rel = _relations(d)
 
     cols: list[Any] = [ent.c.credit_code, *(ent.c[a] for a in ENTERPRISE_ATTRIBUTES)]
     cols.append(func.substr(ent.c.industry_code, 2, 2).label("industry_division"))
@@ -314,7 +319,8 @@ def _loan_book(dialect: str, d: Any, window_start: Any) -> Any:
     )
 
 
-def _relations() -> Any:
+def _relations(d: Any) -> Any:
+    """Per customer: group members, guarantees given and guarantors known on ``d``."""
     r = RelatedParty.__table__
 
     def count_of(relation: str) -> Any:
@@ -327,6 +333,7 @@ def _relations() -> Any:
             count_of("guarantee_provided").label("guarantees_provided"),
             count_of("guarantor").label("guarantors"),
         )
+        .where(r.c.known_from <= d)
         .group_by(r.c.credit_code)
         .cte("rel")
     )

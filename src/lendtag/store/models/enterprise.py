@@ -17,6 +17,7 @@ from sqlalchemy import (
     Numeric,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -107,6 +108,9 @@ class RelatedParty(Base):
     phone: Mapped[str | None] = mapped_column(String(11))  # personal data, JR/T 0171 C2
     share_pct: Mapped[float | None] = mapped_column(Numeric(7, 4, asdecimal=False))  # percent
     related_credit_code: Mapped[str | None] = mapped_column(String(18))
+    # when the bank knew of the relation (point-in-time features count it from then);
+    # the store fills in the day the row was written unless the import gives a date
+    known_from: Mapped[dt.date] = mapped_column(Date, server_default=text("CURRENT_DATE"))
     batch_id: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[Timestamp]
 

@@ -78,7 +78,14 @@ class TagValue(Base):
 
 
 class TagHistory(Base):
-    """A past value of a tag on a customer, valid on [valid_from, valid_to)."""
+    """A past value of a tag on a customer, valid on [valid_from, valid_to).
+
+    A period may be empty (valid_from = valid_to): a value replaced or cleared on the day it
+    was set is kept, so every value that was ever current has a row. ``closed_by`` and
+    ``close_reason`` say who ended a manual value and why (``expired`` when its expiry came);
+    a run's closures name the run (``closed_by_run``) and, for a retired tag, the reason
+    ``retired``. ``expires_on`` is the expiry the value carried.
+    """
 
     __tablename__ = "tag_history"
 
@@ -94,6 +101,9 @@ class TagHistory(Base):
     source: Mapped[str] = mapped_column(String(8))
     set_by: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str | None] = mapped_column(Text)
+    expires_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_by: Mapped[str | None] = mapped_column(String(64))
+    close_reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
         Index("ix_tag_history_tag", "tag_code", "credit_code", "valid_from"),
