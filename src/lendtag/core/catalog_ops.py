@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from lendtag.errors import InputError
+from lendtag.store import audit
 from lendtag.store.db import Store
 from lendtag.tags import bulk
 from lendtag.tags.definitions import Catalog
@@ -32,6 +33,11 @@ def _read(path: Path) -> str:
         raise InputError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
 
 
+def _codes(rows: list[dict[str, Any]]) -> list[str]:
+    """``kind:code@version`` of each definition an operation touched (for the audit log)."""
+    return [f"{r['kind']}:{r['code']}@{r['version']}" for r in rows]
+
+
 class CatalogOperations:
     """Load the standard catalog, import, publish in bulk, export, validate, schema."""
 
@@ -40,7 +46,20 @@ class CatalogOperations:
     def catalog_load_standard(self, by: str = "lendtag") -> dict[str, Any]:
         self.store.require_migrated()
         with self.store.write() as conn:
-            return bulk.load_standard_into(conn, by)
+            doc = bulk.load_standard_into(conn, by)
+            audit.append(
+                conn,
+                "catalog.load_standard",
+                object_type="catalog",
+                object_id="standard",
+                details={
+                    "author": by,
+                    "published": doc["published"],
+                    "unchanged": doc["unchanged"],
+                    "kept": [f"{k['kind']}:{k['code']}" for k in doc["kept"]],
+                },
+            )
+            return doc
 
     def catalog_export(self, status: str = "published") -> tuple[str, dict[str, Any]]:
         """The YAML text of the store's catalog and a summary (counts, SHA-256)."""
@@ -59,12 +78,38 @@ class CatalogOperations:
         self.store.require_migrated()
         text = _read(path)
         with self.store.write() as conn:
-            return bulk.import_catalog(conn, text, str(path), by, submit=submit)
+            doc = bulk.import_catalog(conn, text, str(path), by, submit=submit)
+            audit.append(
+                conn,
+                "catalog.import",
+                object_type="catalog",
+                object_id=path.name[:128],
+                details={
+                    "author": by,
+                    "sha256": hashlib.sha256(text.encode()).hexdigest(),
+                    "drafted": _codes(doc["drafted"]),
+                    "submitted": _codes(doc["submitted"]),
+                    "unchanged": doc["unchanged"],
+                },
+            )
+            return doc
 
     def catalog_publish(self, by: str) -> dict[str, Any]:
         self.store.require_migrated()
         with self.store.write() as conn:
-            return bulk.publish_in_review(conn, by)
+            doc = bulk.publish_in_review(conn, by)
+            audit.append(
+                conn,
+                "catalog.publish",
+                object_type="catalog",
+                object_id="in_review",
+                details={
+                    "reviewer": by,
+                    "published": _codes(doc["published"]),
+                    "left_in_review": _codes(doc["left_in_review"]),
+                },
+            )
+            return doc
 
     @staticmethod
     def catalog_validate(path: Path, *, with_standard: bool = False) -> dict[str, Any]:

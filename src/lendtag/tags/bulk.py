@@ -14,7 +14,7 @@ from sqlalchemy import Connection, select
 from lendtag.tags import catalog
 from lendtag.tags.catalog import DEFINITIONS, MODELS, SYSTEM_REVIEWER
 from lendtag.tags.checks import merge
-from lendtag.tags.definitions import Catalog
+from lendtag.tags.definitions import Catalog, _hash
 from lendtag.tags.errors import CatalogError, LifecycleError
 from lendtag.tags.exchange import raise_problems, read_catalog
 from lendtag.tags.standard import load_standard
@@ -91,7 +91,12 @@ def import_catalog(
 ) -> dict[str, Any]:
     """Store every definition of a catalog file that differs from the store's as a draft
     (or submit it for review). Nothing is written unless the whole file is valid, merged
-    over the published catalog, and every definition may take a new draft."""
+    over the published catalog, and every definition may take a new draft.
+
+    The file is checked as a whole, so its definitions may use each other (a dimension
+    whose parent is in the same file, a tag on a feature of the file) even in an empty
+    store; each draft is stored with the fingerprint that whole check gave it.
+    """
     parsed = read_catalog(text, file, base=catalog.published_catalog(conn))
     latest = latest_versions(conn)
     plan: list[tuple[str, Any, str]] = []  # (kind, item, action)
@@ -123,9 +128,9 @@ def import_catalog(
     submitted: list[dict[str, Any]] = []
     for kind, item, action in plan:
         if action == "draft":
-            code, version = catalog.save_draft(
-                conn, kind, _body(item), author, parsed.fingerprints.get((kind, item.code))
-            )
+            body = _body(item)
+            fingerprint = parsed.fingerprints.get((kind, item.code)) or _hash(body)
+            code, version = catalog.save_draft(conn, kind, body, author, fingerprint)
             drafted.append({"kind": kind, "code": code, "version": version})
         if submit:
             version = catalog.submit(conn, kind, item.code, author)
@@ -143,7 +148,10 @@ def publish_in_review(conn: Connection, reviewer: str) -> dict[str, Any]:
     """Publish, by ``reviewer``, every definition in review that someone else wrote.
 
     What the reviewer wrote stays in review (listed). The published catalog that results
-    is checked as a whole first; if it would not compile nothing is published.
+    is checked as a whole first; if it would not compile nothing is published. Once the
+    whole set is known to be valid, each definition is published without checking it
+    alone against the catalog published so far (a tag whose feature is published in the
+    same step would otherwise fail on the order of publishing).
     """
     in_review = [r for r in latest_versions(conn).values() if r.status == "in_review"]
     own = [r for r in in_review if r.author == reviewer]
@@ -164,7 +172,7 @@ def publish_in_review(conn: Connection, reviewer: str) -> dict[str, Any]:
         ) from None
     published = []
     for r in sorted(theirs, key=lambda r: (KINDS.index(r.kind), r.code)):
-        version = catalog.publish(conn, r.kind, r.code, reviewer)
+        version = catalog.publish(conn, r.kind, r.code, reviewer, check=False)
         published.append({"kind": r.kind, "code": r.code, "version": version, "author": r.author})
     left = [
         {"kind": r.kind, "code": r.code, "version": r.version, "author": r.author}
