@@ -183,7 +183,8 @@ def test_manual_tags(book: Lendtag) -> None:
         on=dt.date(2026, 7, 1),
         expires_on=dt.date(2026, 9, 1),
     )
-    assert values(book, C1)["watch_list"] == "true"
+    assert values(book, C1, dt.date(2026, 8, 31))["watch_list"] == "true"
+    assert "watch_list" not in values(book, C1, dt.date(2026, 9, 1))  # expired, not yet closed
     with pytest.raises(Exception, match="computed by runs"):
         book.tags_set(C1, "overdue_30", "true", by="carol", reason="x")
     with pytest.raises(Exception, match="flag"):

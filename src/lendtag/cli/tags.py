@@ -40,8 +40,19 @@ def _day(value: str | None, option: str) -> dt.date:
 @handle_errors
 def run(
     as_of: AsOf = None,
-    engine: Annotated[str | None, typer.Option(help="sqlite or postgres (the store's)")] = None,
-    only: Annotated[str | None, typer.Option(help="Comma-separated tag codes")] = None,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            help="Where to compute: the store's own engine (sqlite or postgres, the "
+            "default) or duckdb (in-process, for large portfolios; docs/engines.md)."
+        ),
+    ] = None,
+    only: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated tag codes (segments and retired tags wait for a full run)"
+        ),
+    ] = None,
     database_url: DatabaseUrl = None,
     as_json: JsonFlag = False,
     debug: Debug = False,
@@ -61,9 +72,10 @@ def run(
             }
         )
     else:
+        expired = f" ({r.expired} manual values expired)" if r.expired else ""
         err_console.print(
-            f"run {r.run_id} as of {r.as_of}: {r.customers} customers, "
-            f"{r.tags} tags, {r.changed} values changed"
+            f"run {r.run_id} as of {r.as_of} ({r.engine}): {r.customers} customers, "
+            f"{r.tags} tags, {r.changed} values changed{expired}"
         )
 
 
@@ -107,7 +119,7 @@ def history(
     if as_json:
         emit_json(rows)
         return
-    table = Table("tag", "value", "from", "to", "run", "source")
+    table = Table("tag", "value", "from", "to", "run", "source", "closed by", "why")
     for r in rows:
         table.add_row(
             r["tag"],
@@ -116,6 +128,8 @@ def history(
             r["valid_to"] or "",
             str(r["run_id"] or ""),
             r["source"],
+            r["closed_by"] or "",
+            r["close_reason"] or "",
         )
     out_console.print(table)
 

@@ -6,8 +6,11 @@ against the current values and leaves in the store's temporary tables:
 
 - ``run_diff (tag_code, credit_code, old_value, new_value)``: one row per value that
   changes (``old_value`` NULL for a new value, ``new_value`` NULL for a value that is gone);
+  in a full run (no ``--only``) the values a run once computed for a tag that is no longer
+  a published rule or score tag (retired) are gone too;
 - ``run_moves (segment_code, credit_code, entered)``: one row per customer entering
-  (``entered`` = 1) or leaving (0) a segment;
+  (``entered`` = 1) or leaving (0) a segment, in a full run only; members of a segment that
+  is no longer published leave it;
 - ``run_fingerprints (code, fingerprint)``: the definition fingerprint of every tag and
   segment of the run (filled by the run itself);
 - ``run_events (credit_code, payload)``: the outbox event of each customer whose values
@@ -50,6 +53,7 @@ class RunJob:
     run_id: int
     settings: Settings
     reporter: Reporter
+    full: bool  # every published tag and segment (no --only): stale values are closed
 
     @property
     def tag_codes(self) -> list[str]:

@@ -113,7 +113,7 @@ class DuckDBEngine:
             scratch,
             [job.run_id, job.as_of.isoformat()],
         )
-        if job.segments:
+        if job.full:
             copy_to_store(
                 conn,
                 duck,
@@ -139,16 +139,9 @@ class DuckDBEngine:
                 "cur_values",
             )
         )
-        if job.segments:
+        if job.full:  # every segment: members of a retired one leave it
             sources.append(
-                (
-                    text_source(
-                        "segment_members",
-                        ["segment_code", "credit_code"],
-                        f"segment_code IN ({_in_list(list(job.segments))})",
-                    ),
-                    "cur_members",
-                )
+                (text_source("segment_members", ["segment_code", "credit_code"], ""), "cur_members")
             )
         reader_for(job.conn, database, scratch).load_all(duck, sources)
 
@@ -174,22 +167,26 @@ class DuckDBEngine:
             f'FROM run_result WHERE "{t.code}" IS NOT NULL'
             for t in job.tags
         )
+        # a full run diffs every run value: those of tags no longer computed are gone
+        current = "" if job.full else f" WHERE tag_code IN ({_in_list(job.tag_codes)})"
         duck.execute(
             "CREATE TABLE diff AS SELECT COALESCE(n.tag_code, c.tag_code) AS tag_code, "
             "COALESCE(n.credit_code, c.credit_code) AS credit_code, c.value AS old_value, "
-            f"n.value AS new_value FROM ({new}) AS n FULL OUTER JOIN (SELECT * FROM cur_values "
-            f"WHERE tag_code IN ({_in_list(job.tag_codes)})) AS c "
-            "ON n.tag_code = c.tag_code AND n.credit_code = c.credit_code "
+            f"n.value AS new_value FROM ({new}) AS n FULL OUTER JOIN (SELECT * FROM cur_values"
+            f"{current}) AS c ON n.tag_code = c.tag_code AND n.credit_code = c.credit_code "
             "WHERE n.value IS DISTINCT FROM c.value"
         )
-        if not job.segments:
+        if not job.full:
             return
-        members = " UNION ALL ".join(
-            f"SELECT {quoted(code)} AS segment_code, credit_code FROM run_result "
-            f"WHERE {expr.to_sql('duckdb', as_of=job.as_of)}"
-            for code, expr in job.segments.items()
-        )
-        duck.execute(f"CREATE TABLE new_members AS {members}")
+        if job.segments:
+            members = " UNION ALL ".join(
+                f"SELECT {quoted(code)} AS segment_code, credit_code FROM run_result "
+                f"WHERE {expr.to_sql('duckdb', as_of=job.as_of)}"
+                for code, expr in job.segments.items()
+            )
+            duck.execute(f"CREATE TABLE new_members AS {members}")
+        else:
+            duck.execute("CREATE TABLE new_members (segment_code VARCHAR, credit_code VARCHAR)")
         duck.execute(
             "CREATE TABLE moves AS "
             "SELECT segment_code, credit_code, 1 AS entered FROM "

@@ -50,10 +50,10 @@ class StoreEngine:
         values: dict[str, int] = dict(
             conn.exec_driver_sql("SELECT tag_code, COUNT(*) FROM run_new GROUP BY tag_code").all()
         )
-        self._diff_values(conn, job.tag_codes)
+        self._diff_values(conn, job.tag_codes, job.full)
         self._events(job)
-        if job.segments:
-            self._diff_members(conn, list(job.segments))
+        if job.full:
+            self._diff_members(conn)
         for name in ("run_result", "run_new", "run_members"):
             conn.exec_driver_sql(f"DROP TABLE {name}")
         timings["diff"] = time.perf_counter() - clock
@@ -101,8 +101,11 @@ class StoreEngine:
         return int(conn.exec_driver_sql("SELECT COUNT(*) FROM run_result").scalar() or 0)
 
     @staticmethod
-    def _diff_values(conn: Connection, codes: list[str]) -> None:
+    def _diff_values(conn: Connection, codes: list[str], full: bool) -> None:
+        """Changed and new values; run values that are gone (in a full run, those of tags
+        that are no longer computed too)."""
         marks, params = _in_list("t", codes)
+        which = "" if full else f"c.tag_code IN ({marks}) AND "
         conn.execute(
             text(
                 "INSERT INTO run_diff SELECT n.tag_code, n.credit_code, c.value, n.value "
@@ -113,11 +116,11 @@ class StoreEngine:
         conn.execute(
             text(
                 "INSERT INTO run_diff SELECT c.tag_code, c.credit_code, c.value, NULL "
-                f"FROM tag_values c WHERE c.tag_code IN ({marks}) AND c.source = 'run' "
+                f"FROM tag_values c WHERE {which}c.source = 'run' "
                 "AND NOT EXISTS (SELECT 1 FROM run_new n WHERE n.tag_code = c.tag_code "
                 "AND n.credit_code = c.credit_code)"
             ),
-            params,
+            {} if full else params,
         )
 
     @staticmethod
@@ -150,16 +153,15 @@ class StoreEngine:
         )
 
     @staticmethod
-    def _diff_members(conn: Connection, codes: list[str]) -> None:
-        marks, params = _in_list("s", codes)
+    def _diff_members(conn: Connection) -> None:
+        """Entries and exits of every segment (members of a retired segment leave it)."""
         conn.execute(
             text(
                 "INSERT INTO run_moves SELECT s.segment_code, s.credit_code, 0 "
-                f"FROM segment_members s WHERE s.segment_code IN ({marks}) AND NOT EXISTS "
+                "FROM segment_members s WHERE NOT EXISTS "
                 "(SELECT 1 FROM run_members m WHERE m.segment_code = s.segment_code "
                 "AND m.credit_code = s.credit_code)"
-            ),
-            params,
+            )
         )
         conn.execute(
             text(

@@ -1,4 +1,11 @@
-"""Manual tags: a person sets or clears a value with a reason and an optional expiry."""
+"""Manual tags: a person sets or clears a value with a reason and an optional expiry.
+
+Every value that ends goes to ``tag_history`` with who ended it and why (``closed_by``,
+``close_reason``) and the expiry it carried — also when it ends on the day it was set (an
+empty period), so nothing a person did is lost. A value whose expiry has come is no longer
+current (queries leave it out from that day); the next run closes it (``expired``), and a
+full run closes the values of a manual tag that was retired (``retired``).
+"""
 
 from __future__ import annotations
 
@@ -33,22 +40,28 @@ def _check_value(tag: Any, value: str) -> str:
     return str(int(number)) if number == int(number) else repr(number)
 
 
+SYSTEM = "lendtag"  # who closes values on its own (expiry, retirement)
+
+
 def _close(conn: Connection, current: Any, on: dt.date, by: str, reason: str) -> None:
-    if current.valid_from < on:
-        conn.execute(
-            insert(TagHistory).values(
-                tag_code=current.tag_code,
-                credit_code=current.credit_code,
-                value=current.value,
-                valid_from=current.valid_from,
-                valid_to=on,
-                run_id=current.run_id,
-                fingerprint=current.fingerprint,
-                source=current.source,
-                set_by=current.set_by,
-                reason=current.reason,
-            )
+    """End a current value on ``on``: a history row (who, why, its expiry), then gone."""
+    conn.execute(
+        insert(TagHistory).values(
+            tag_code=current.tag_code,
+            credit_code=current.credit_code,
+            value=current.value,
+            valid_from=current.valid_from,
+            valid_to=on,
+            run_id=current.run_id,
+            fingerprint=current.fingerprint,
+            source=current.source,
+            set_by=current.set_by,
+            reason=current.reason,
+            expires_on=current.expires_on,
+            closed_by=by,
+            close_reason=reason,
         )
+    )
     conn.execute(
         delete(CURRENT).where(
             CURRENT.c.tag_code == current.tag_code, CURRENT.c.credit_code == current.credit_code
@@ -91,10 +104,16 @@ def set_manual(
     current = conn.execute(
         select(CURRENT).where(CURRENT.c.tag_code == tag_code, CURRENT.c.credit_code == code)
     ).first()
+    old_value = None
     if current is not None:
         if current.valid_from > on:
             raise InputError(f"the current value is dated {current.valid_from}, after {on}")
-        _close(conn, current, on, by, reason)
+        if _expired(current, on):  # it ended at its expiry, whatever comes now
+            _close(conn, current, current.expires_on, SYSTEM, "expired")
+            _event(conn, code, tag_code, current.value, None, SYSTEM, "expired")
+        else:
+            _close(conn, current, on, by, reason)
+            old_value = current.value
     conn.execute(
         insert(CURRENT).values(
             tag_code=tag_code,
@@ -109,7 +128,7 @@ def set_manual(
             expires_on=expires_on,
         )
     )
-    _event(conn, code, tag_code, current.value if current else None, stored, by, reason)
+    _event(conn, code, tag_code, old_value, stored, by, reason)
     return {
         "credit_code": code,
         "tag": tag_code,
@@ -129,8 +148,11 @@ def clear_manual(
     current = conn.execute(
         select(CURRENT).where(CURRENT.c.tag_code == tag_code, CURRENT.c.credit_code == code)
     ).first()
-    if current is None:
-        raise NotFoundError(f"customer {code} has no value of tag {tag_code}")
+    if current is None or _expired(current, on):
+        expired = f" (it expired on {current.expires_on})" if current is not None else ""
+        raise NotFoundError(f"customer {code} has no value of tag {tag_code} on {on}{expired}")
+    if current.valid_from > on:
+        raise InputError(f"the current value is dated {current.valid_from}, after {on}")
     _close(conn, current, on, by, reason)
     _event(conn, code, tag_code, current.value, None, by, reason)
     return {"credit_code": code, "tag": tag_code, "cleared": current.value, "on": on.isoformat()}
@@ -146,9 +168,26 @@ def expire_manual(conn: Connection, as_of: dt.date) -> int:
         )
     ).all()
     for r in rows:
-        _close(conn, r, r.expires_on, "lendtag", "expired")
-        _event(conn, r.credit_code, r.tag_code, r.value, None, "lendtag", "expired")
+        _close(conn, r, r.expires_on, SYSTEM, "expired")
+        _event(conn, r.credit_code, r.tag_code, r.value, None, SYSTEM, "expired")
     return len(rows)
+
+
+def close_unpublished_manual(conn: Connection, as_of: dt.date) -> int:
+    """Close, on ``as_of``, the manual values of tags that are no longer published (or no
+    longer manual); returns how many."""
+    manual = [code for code, t in tag_index(conn).items() if t.kind == "manual"]
+    rows = conn.execute(
+        select(CURRENT).where(CURRENT.c.source == "manual", CURRENT.c.tag_code.not_in(manual))
+    ).all()
+    for r in rows:
+        _close(conn, r, max(as_of, r.valid_from), SYSTEM, "retired")
+        _event(conn, r.credit_code, r.tag_code, r.value, None, SYSTEM, "retired")
+    return len(rows)
+
+
+def _expired(current: Any, on: dt.date) -> bool:
+    return current.expires_on is not None and current.expires_on <= on
 
 
 def _event(

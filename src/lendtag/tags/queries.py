@@ -6,7 +6,20 @@ import datetime as dt
 from collections import Counter
 from typing import Any, cast
 
-from sqlalchemy import Connection, Date, Table, func, null, or_, select, union_all
+from sqlalchemy import (
+    Connection,
+    Date,
+    Integer,
+    String,
+    Table,
+    Text,
+    and_,
+    func,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy import cast as cast_
 
 from lendtag.errors import NotFoundError
@@ -45,7 +58,8 @@ def _require_customer(conn: Connection, code: str) -> str:
 
 
 def _periods(code: str | None = None, tag: str | None = None) -> Any:
-    """Every period of every value as one relation; current values have valid_to NULL."""
+    """Every period of every value as one relation; current values have valid_to NULL
+    (and no closed_by / close_reason)."""
     no_date = cast_(null(), Date)
     cur = select(
         CURRENT.c.tag_code,
@@ -59,6 +73,9 @@ def _periods(code: str | None = None, tag: str | None = None) -> Any:
         CURRENT.c.set_by,
         CURRENT.c.reason,
         CURRENT.c.expires_on,
+        cast_(null(), String(64)).label("closed_by"),
+        cast_(null(), Text()).label("close_reason"),
+        cast_(null(), Integer()).label("seq"),
     )
     old = select(
         HISTORY.c.tag_code,
@@ -71,7 +88,10 @@ def _periods(code: str | None = None, tag: str | None = None) -> Any:
         HISTORY.c.source,
         HISTORY.c.set_by,
         HISTORY.c.reason,
-        no_date.label("expires_on"),
+        HISTORY.c.expires_on,
+        HISTORY.c.closed_by,
+        HISTORY.c.close_reason,
+        HISTORY.c.id.label("seq"),
     )
     if code is not None:
         cur = cur.where(CURRENT.c.credit_code == code)
@@ -82,18 +102,32 @@ def _periods(code: str | None = None, tag: str | None = None) -> Any:
     return union_all(cur, old).subquery("periods")
 
 
-def values_on(conn: Connection, code: str, as_of: dt.date | None = None) -> list[dict[str, Any]]:
-    """The tags a customer carries, now or on ``as_of``."""
+def _held_on(p: Any, day: dt.date) -> Any:
+    """The periods that hold on ``day``: begun, not ended, and not past their expiry (a
+    manual value stops on its expiry date even before a run closes it)."""
+    return and_(
+        p.c.valid_from <= day,
+        or_(p.c.valid_to.is_(None), p.c.valid_to > day),
+        or_(p.c.expires_on.is_(None), p.c.expires_on > day),
+    )
+
+
+def values_on(
+    conn: Connection, code: str, as_of: dt.date | None = None, *, today: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """The tags a customer carries, now (current values not expired by ``today``) or on
+    ``as_of``."""
     code = _require_customer(conn, code)
     tags = tag_index(conn)
     p = _periods(code)
     stmt = select(p)
     if as_of is not None:
-        stmt = stmt.where(
-            p.c.valid_from <= as_of, or_(p.c.valid_to.is_(None), p.c.valid_to > as_of)
-        )
+        stmt = stmt.where(_held_on(p, as_of))
     else:
-        stmt = stmt.where(p.c.valid_to.is_(None))
+        day = today or dt.date.today()
+        stmt = stmt.where(
+            p.c.valid_to.is_(None), or_(p.c.expires_on.is_(None), p.c.expires_on > day)
+        )
     out = []
     for r in conn.execute(stmt.order_by(p.c.tag_code)):
         tag = tags.get(r.tag_code)
@@ -119,7 +153,11 @@ def history(conn: Connection, code: str, tag: str | None = None) -> list[dict[st
     """Every value a customer's tag(s) ever had, oldest first."""
     code = _require_customer(conn, code)
     p = _periods(code, tag)
-    rows = conn.execute(select(p).order_by(p.c.tag_code, p.c.valid_from))
+    rows = conn.execute(  # same-day periods in the order they were written, current last
+        select(p).order_by(
+            p.c.tag_code, p.c.valid_from, p.c.valid_to.is_(None), p.c.valid_to, p.c.seq
+        )
+    )
     return [
         {
             "tag": r.tag_code,
@@ -131,16 +169,18 @@ def history(conn: Connection, code: str, tag: str | None = None) -> list[dict[st
             "source": r.source,
             "set_by": r.set_by,
             "reason": r.reason,
+            "expires_on": _iso(r.expires_on),
+            "closed_by": r.closed_by,
+            "close_reason": r.close_reason,
         }
         for r in rows
     ]
 
 
-def _values_of_tag_on(conn: Connection, tag: str, day: dt.date) -> dict[str, str]:
+def values_of_tag_on(conn: Connection, tag: str, day: dt.date) -> dict[str, str]:
+    """Every customer's value of ``tag`` held on ``day``."""
     p = _periods(tag=tag)
-    stmt = select(p.c.credit_code, p.c.value).where(
-        p.c.valid_from <= day, or_(p.c.valid_to.is_(None), p.c.valid_to > day)
-    )
+    stmt = select(p.c.credit_code, p.c.value).where(_held_on(p, day))
     return dict(conn.execute(stmt).all())
 
 
@@ -149,8 +189,8 @@ def migration(conn: Connection, tag: str, d1: dt.date, d2: dt.date) -> dict[str,
     tags = tag_index(conn)
     if tag not in tags:
         raise NotFoundError(f"no published tag named {tag!r}")
-    before = _values_of_tag_on(conn, tag, d1)
-    after = _values_of_tag_on(conn, tag, d2)
+    before = values_of_tag_on(conn, tag, d1)
+    after = values_of_tag_on(conn, tag, d2)
     pairs = Counter((before.get(c), after.get(c)) for c in set(before) | set(after))
     order = [c.value for c in tags[tag].categories or []]
     seen = {v for pair in pairs for v in pair if v is not None}

@@ -3,8 +3,12 @@
 The whole run is one transaction: computed values land in a temporary table, the diff
 against the current values is taken in SQL, and only changed values are written — the old
 value to ``tag_history`` (closed at the as-of date), the new one to ``tag_values`` — with
-one outbox event per customer whose tags changed. Killed at any point, the previous state
-stands; run again for the same date, it writes nothing.
+one outbox event per customer whose tags changed, and one audit entry. Killed at any point,
+the previous state stands; run again for the same date, it writes nothing.
+
+A full run (no ``--only``) also closes what no published definition stands behind any
+more: the values of retired tags and the members of retired segments. Every run closes
+manual values whose expiry has come. ``changed`` counts every value the run changed.
 
 Where the values are computed is the engine's business (``lendtag.engines``): inside the
 store itself, or in an in-process DuckDB fed with a snapshot of the store. Every engine
@@ -24,6 +28,7 @@ from lendtag.core.reporting import NullReporter, Reporter
 from lendtag.engines.base import ENGINE_NAMES, Engine, RunJob, create_run_tables, drop_run_tables
 from lendtag.engines.canonical import canonical_sql, canonical_value
 from lendtag.engines.store import StoreEngine
+from lendtag.store import audit
 from lendtag.store.db import Store
 from lendtag.store.models.base import utcnow
 from lendtag.store.models.tags import TagRun
@@ -31,7 +36,7 @@ from lendtag.tags import catalog
 from lendtag.tags.compile import Plan, compile_plan, compile_segments
 from lendtag.tags.definitions import Tag
 from lendtag.tags.errors import TagRunError
-from lendtag.tags.manual import expire_manual
+from lendtag.tags.manual import close_unpublished_manual, expire_manual
 from lendtag.tags.segments import apply_membership
 
 __all__ = ["RunResult", "canonical_sql", "canonical_value", "resolve_engine", "run_tags"]
@@ -44,9 +49,10 @@ class RunResult:
     engine: str
     customers: int
     tags: int
-    changed: int
+    changed: int  # values changed: computed changes + manual values closed (expired, retired)
     coverage: dict[str, float]
     timings: dict[str, float] = field(default_factory=dict)  # step -> seconds
+    expired: int = 0  # manual values closed because their expiry came (counted in changed)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -151,7 +157,8 @@ def _run(
     )
     run_id = int(created.inserted_primary_key[0])  # type: ignore[index]
     reporter.start(f"tags as of {as_of} ({engine.name})", 4)
-    job = RunJob(conn, dialect, plan, tags, segments, as_of, run_id, store.settings, reporter)
+    full = not only
+    job = RunJob(conn, dialect, plan, tags, segments, as_of, run_id, store.settings, reporter, full)
     create_run_tables(conn, job.temp_suffix)
     fingerprints = {t.code: plan.compiled[t.code].fingerprint for t in tags} | {
         f"segment:{code}": e.fingerprint for code, e in segments.items()
@@ -168,11 +175,11 @@ def _run(
     }
     reporter.update(2)
     clock = time.perf_counter()
-    expire_manual(conn, as_of)
-    changed = apply_diff(conn, dialect, as_of, run_id)
+    expired = expire_manual(conn, as_of)
+    retired = close_unpublished_manual(conn, as_of) if full else 0
+    changed = apply_diff(conn, dialect, as_of, run_id) + expired + retired
     reporter.update(3)
-    if segments:
-        apply_membership(conn, as_of, run_id)
+    moves = apply_membership(conn, as_of, run_id) if full else 0
     drop_run_tables(conn)
     timings = computed.timings | {"write": time.perf_counter() - clock}
     conn.execute(
@@ -188,16 +195,46 @@ def _run(
             fingerprints=fingerprints,
         )
     )
+    audit.append(
+        conn,
+        "tags.run",
+        object_type="tag_run",
+        object_id=str(run_id),
+        details={
+            "as_of": as_of.isoformat(),
+            "engine": engine.name,
+            "only": only or None,
+            "customers": customers,
+            "tags": len(tags),
+            "changed": changed,
+            "expired": expired,
+            "segment_moves": moves,
+        },
+    )
     reporter.update(4)
     reporter.finish()
     return RunResult(
-        run_id, as_of.isoformat(), engine.name, customers, len(tags), changed, coverage, timings
+        run_id,
+        as_of.isoformat(),
+        engine.name,
+        customers,
+        len(tags),
+        changed,
+        coverage,
+        timings,
+        expired,
     )
 
 
 def apply_diff(conn: Connection, dialect: str, as_of: dt.date, run_id: int) -> int:
     """Write the changes in ``run_diff``: close old values into history, replace current
-    values, and the outbox events of ``run_events``. Returns the number of changed values."""
+    values, and the outbox events of ``run_events``. Returns the number of changed values.
+
+    Every closed value gets a history row, even one set earlier the same day (an empty
+    period [as_of, as_of)), so the history holds every value that was ever current. The
+    value of a tag this run does not compute (a retired tag) is closed with the reason
+    ``retired``.
+    """
     params = {"as_of": as_of, "run": run_id}
     changed = int(conn.exec_driver_sql("SELECT COUNT(*) FROM run_diff").scalar() or 0)
     if not changed:
@@ -205,11 +242,14 @@ def apply_diff(conn: Connection, dialect: str, as_of: dt.date, run_id: int) -> i
     conn.execute(
         text(
             "INSERT INTO tag_history (tag_code, credit_code, value, valid_from, valid_to, "
-            "run_id, closed_by_run, fingerprint, source, set_by, reason) "
+            "run_id, closed_by_run, fingerprint, source, set_by, reason, expires_on, "
+            "close_reason) "
             "SELECT c.tag_code, c.credit_code, c.value, c.valid_from, :as_of, c.run_id, :run, "
-            "c.fingerprint, c.source, c.set_by, c.reason FROM run_diff d JOIN tag_values c "
+            "c.fingerprint, c.source, c.set_by, c.reason, c.expires_on, "
+            "CASE WHEN EXISTS (SELECT 1 FROM run_fingerprints f WHERE f.code = d.tag_code) "
+            "THEN NULL ELSE 'retired' END FROM run_diff d JOIN tag_values c "
             "ON c.tag_code = d.tag_code AND c.credit_code = d.credit_code "
-            "WHERE d.old_value IS NOT NULL AND c.valid_from < :as_of"
+            "WHERE d.old_value IS NOT NULL"
         ),
         params,
     )
@@ -244,7 +284,7 @@ def _record_failure(
     message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
     try:
         with store.write() as conn:
-            conn.execute(
+            created = conn.execute(
                 insert(TagRun).values(
                     as_of=as_of,
                     engine=engine,
@@ -255,6 +295,14 @@ def _record_failure(
                     coverage={},
                     fingerprints={},
                 )
+            )
+            audit.append(
+                conn,
+                "tags.run",
+                object_type="tag_run",
+                object_id=str(created.inserted_primary_key[0]),  # type: ignore[index]
+                outcome="failed",
+                details={"as_of": as_of.isoformat(), "engine": engine, "error": str(message)[:500]},
             )
     except Exception:
         return

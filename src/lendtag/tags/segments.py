@@ -59,8 +59,7 @@ def apply_membership(conn: Connection, as_of: dt.date, run_id: int) -> int:
             text(
                 "INSERT INTO segment_history (segment_code, credit_code, valid_from, valid_to, "
                 "run_id, closed_by_run, fingerprint) SELECT s.segment_code, s.credit_code, "
-                f"s.valid_from, :as_of, s.run_id, :run, s.fingerprint {left} "
-                "AND s.valid_from < :as_of"
+                f"s.valid_from, :as_of, s.run_id, :run, s.fingerprint {left}"
             ),
             params,
         )
