@@ -9,15 +9,16 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Table, or_, select
 
-from lendtag.errors import NotFoundError
+from lendtag.errors import InputError, NotFoundError
 from lendtag.expr import nodes as n
 from lendtag.expr.printer import to_text
+from lendtag.expr.to_python import compile_python
 from lendtag.store.models import Definition, TagRun
 from lendtag.tags import catalog
 from lendtag.tags.compile import Plan, compile_plan
 from lendtag.tags.definitions import Feature, Tag
 from lendtag.tags.pit import base_query
-from lendtag.tags.queries import CURRENT, tag_index, values_on
+from lendtag.tags.queries import values_of_tag_on, values_on
 from lendtag.tags.run import canonical_sql
 
 DEFINITIONS = cast(Table, Definition.__table__)
@@ -62,16 +63,27 @@ def evaluate_row(plan: Plan, row: dict[str, Any], as_of: dt.date) -> dict[str, A
     return values
 
 
-def decided_by(tree: n.Node, steps: list[dict[str, Any]]) -> str | None:
-    """For a searched CASE, the branch that produced the value."""
-    if not isinstance(tree, n.Case) or tree.operand is not None:
+def decided_by(tree: n.Node, row: dict[str, Any], as_of: dt.date) -> str | None:
+    """For a CASE, the arm that produced the value: the first WHEN, in order, whose
+    condition is TRUE on ``row`` (for a simple CASE, whose value equals the operand), each
+    evaluated by its own compiled function — as the CASE itself decides."""
+    if not isinstance(tree, n.Case):
         return None
-    truth = {s["text"]: s["value"] for s in steps if s["depth"] == 1}
+    subject: Any = None
+    if tree.operand is not None:
+        subject = compile_python(tree.operand)[0](row, as_of)
     for condition, result in tree.whens:
-        if truth.get(to_text(condition)) is True:
+        value = compile_python(condition)[0](row, as_of)
+        held = value is True if tree.operand is None else _equal(subject, value)
+        if held:
             return f"WHEN {to_text(condition)} THEN {to_text(result)}"
     default = "NULL" if tree.default is None else to_text(tree.default)
     return f"ELSE {default} (no condition held)"
+
+
+def _equal(subject: Any, value: Any) -> bool:
+    """SQL equality for a simple CASE: NULL equals nothing."""
+    return subject is not None and value is not None and bool(subject == value)
 
 
 def explain(
@@ -137,7 +149,7 @@ def explain(
         },
         "inputs": explanation["inputs"],
         "features": feature_inputs,
-        "decided_by": decided_by(compiled.expression.tree, explanation["steps"]),
+        "decided_by": decided_by(compiled.expression.tree, values, run.as_of),
         "steps": explanation["steps"],
         "recomputed": explanation["value"],
     }
@@ -147,11 +159,14 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def preview(conn: Connection, draft: Tag, as_of: dt.date) -> dict[str, Any]:
-    """A draft's value distribution over the portfolio and how many customers would change."""
+def _computed_values(
+    conn: Connection, tags: list[Tag], code: str, as_of: dt.date
+) -> dict[str, Any]:
+    """Tag ``code`` of ``tags`` (with the published features) computed over the whole
+    portfolio as of ``as_of``, as stored text by customer (NULL for none)."""
     features = catalog.published(conn, "feature")
-    tags = [t for t in catalog.published(conn, "tag") if t.code != draft.code] + [draft]
     plan = compile_plan(features, tags)
+    tag = next(t for t in plan.tags if t.code == code)
     dialect = conn.dialect.name
     base_sql = str(
         base_query(dialect, as_of).compile(
@@ -159,25 +174,41 @@ def preview(conn: Connection, draft: Tag, as_of: dt.date) -> dict[str, Any]:
         )
     )
     sql = (
-        f"SELECT credit_code, {canonical_sql(dialect, draft, draft.code)} AS v "
+        f"SELECT credit_code, {canonical_sql(dialect, tag, tag.code)} AS v "
         f"FROM ({plan.sql(dialect, base_sql, as_of)}) AS r"
     )
-    new: dict[str, str | None] = dict(conn.exec_driver_sql(sql).all())
-    published = dict(
-        conn.execute(
-            select(CURRENT.c.credit_code, CURRENT.c.value).where(CURRENT.c.tag_code == draft.code)
-        ).all()
-    )
-    is_new = draft.code not in tag_index(conn)
+    return dict(conn.exec_driver_sql(sql).all())
+
+
+def preview(conn: Connection, draft: Tag, as_of: dt.date) -> dict[str, Any]:
+    """A draft's value distribution over the portfolio and how many customers would change
+    versus the published version — both computed on ``as_of`` (a manual published version:
+    the values people had set on that date)."""
+    if draft.kind == "manual":
+        raise InputError(
+            f"tag {draft.code} is a manual tag: people set its values, there is nothing to preview"
+        )
+    published_tags = catalog.published(conn, "tag")
+    others = [t for t in published_tags if t.code != draft.code]
+    new: dict[str, str | None] = _computed_values(conn, [*others, draft], draft.code, as_of)
+    current = next((t for t in published_tags if t.code == draft.code), None)
+    if current is None:
+        published: dict[str, Any] = {}
+    elif current.kind == "manual":
+        published = values_of_tag_on(conn, draft.code, as_of)
+    else:
+        published = _computed_values(conn, published_tags, draft.code, as_of)
     changes = Counter((published.get(c), v) for c, v in new.items() if published.get(c) != v)
     distribution = Counter(v for v in new.values())
     allowed = {c.value for c in draft.categories or []}
     undeclared = sorted(v for v in distribution if v is not None and allowed and v not in allowed)
+    plan = compile_plan(catalog.published(conn, "feature"), [*others, draft])
     return {
         "tag": draft.code,
         "as_of": as_of.isoformat(),
         "customers": len(new),
-        "new_tag": is_new,
+        "new_tag": current is None,
+        "compared_with": None if current is None else _version_of(conn, draft.code),
         "distribution": {
             ("(none)" if k is None else k): v
             for k, v in sorted(distribution.items(), key=lambda kv: str(kv[0]))
@@ -187,3 +218,13 @@ def preview(conn: Connection, draft: Tag, as_of: dt.date) -> dict[str, Any]:
         "undeclared_values": undeclared,
         "fingerprint": plan.compiled[draft.code].fingerprint,
     }
+
+
+def _version_of(conn: Connection, code: str) -> dict[str, Any]:
+    d = DEFINITIONS
+    row = conn.execute(
+        select(d.c.version, d.c.fingerprint).where(
+            d.c.kind == "tag", d.c.code == code, d.c.status == "published"
+        )
+    ).one()
+    return {"version": row.version, "fingerprint": row.fingerprint}
