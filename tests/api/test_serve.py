@@ -111,7 +111,7 @@ def server_env(url: str) -> dict[str, str]:
         "LENDTAG_DATABASE_URL": url,
         "LENDTAG_ARGON2_TIME_COST": "1",
         "LENDTAG_ARGON2_MEMORY_KIB": "1024",
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),
     }
 
 
