@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
-from sqlalchemy import update
+import pytest
+from sqlalchemy import select, text, update
 
+from lendtag.access import users
 from lendtag.store.models import ApiToken
+from lendtag.store.models.base import utcnow
 from tests.api.conftest import PASSWORD, Api
 
 
@@ -113,3 +117,44 @@ def test_the_docs_authorize_button_logs_in_with_the_oauth2_password_flow(api: Ap
     assert r.status_code == 200, r.text
     auth = {"Authorization": f"Bearer {r.json()['access_token']}"}
     assert api.client.get("/api/v1/auth/me", headers=auth).json()["username"] == "viewer1"
+
+
+def test_a_lockout_ends_after_the_configured_time(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = api.core.settings
+    for _ in range(settings.login_max_failures):
+        assert api.login("viewer1", "a wrong guess, again").status_code == 401
+    locked_at = utcnow()
+
+    def clock(after: dt.timedelta) -> None:
+        monkeypatch.setattr(users, "utcnow", lambda: locked_at + after)
+
+    lockout = dt.timedelta(minutes=settings.login_lockout_minutes)
+    clock(lockout - dt.timedelta(seconds=30))
+    still = api.login("viewer1")
+    assert failure(still) == failure(api.login("nobody", PASSWORD))  # the right password, locked
+    clock(lockout + dt.timedelta(seconds=1))
+    assert api.login("viewer1").status_code == 200
+    # the count started again: one more failure does not lock the account
+    assert api.login("viewer1", "one more wrong guess").status_code == 401
+    assert api.login("viewer1").status_code == 200
+    reasons = [
+        e["details"]["reason"]
+        for e in api.core.audit_list(limit=1000)
+        if e["action"] == "auth.login" and e["outcome"] == "failed" and e["actor"] == "viewer1"
+    ]
+    assert reasons == ["bad_password"] * settings.login_max_failures + ["locked", "bad_password"]
+
+
+def test_tokens_are_stored_only_as_hashes(api: Api) -> None:
+    session = api.login("analyst").json()["access_token"]
+    api.core.users_add("feed-bot", "admin", password=None)
+    service = api.core.users_token("feed-bot", days=1)["token"]
+    with api.core.store.read() as conn:
+        rows = [tuple(r) for r in conn.execute(text("SELECT * FROM api_tokens"))]
+        hashes = {r.token_hash for r in conn.execute(select(ApiToken.token_hash))}
+    stored = " ".join(str(v) for row in rows for v in row)
+    for token in (session, service, *api.tokens.values()):
+        assert token not in stored and token[3:] not in stored
+        assert hashlib.sha256(token.encode()).hexdigest() in hashes
