@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from lendtag.access.roles import Role
 from lendtag.api import create_app
-from lendtag.api.policy import POLICY, PUBLIC
+from lendtag.api.policy import POLICY, PUBLIC, policy_table
 from lendtag.settings import Settings
 from tests.api.conftest import ROLE_USER, Api
 from tests.factories import credit_code
@@ -88,3 +89,19 @@ def test_denials_are_audited(api: Api) -> None:
 def test_public_routes_need_no_token(api: Api) -> None:
     assert api.client.get("/healthz").json() == {"status": "ok", "database": "ok"}
     assert "lendtag_http_requests_total" in api.client.get("/metrics").text
+
+
+def test_the_table_in_docs_api_md_is_the_policy() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    start = doc.index("<!-- policy-table:")
+    start = doc.index("\n", start) + 1
+    documented = doc[start : doc.index("<!-- /policy-table -->")]
+    table = policy_table(create_app(Settings(database_url="sqlite://")).openapi())
+    assert documented == table, (
+        "docs/api.md's role × route table is out of date; replace it with:\n" + table
+    )
+    # and the table says what the policy says, role by role
+    for name, roles in POLICY.items():
+        [row] = [line for line in table.splitlines() if line.startswith(f"| `{name}` |")]
+        cells = [c.strip() for c in row.split("|")[3:-1]]
+        assert cells == ["yes" if r in roles else "" for r in Role], name

@@ -110,6 +110,8 @@ def test_a_quarantined_row_is_corrected_and_released(api: Api) -> None:
     assert after["id"] == row["id"]
     shown = api.get("admin1", f"/api/v1/customers/{code}").json()
     assert shown["industry_code"] == "C3411" and shown["effective_from"] == "2024-06-01"
+    twice = api.post("admin1", f"/api/v1/quarantine/{row['id']}/release", json={"set": {}})
+    assert twice.status_code == 422 and "already released" in twice.json()["error"]["message"]
     unknown = api.post("admin1", "/api/v1/quarantine/999999/release", json={"set": {}})
     assert unknown.status_code == 404
 

@@ -8,6 +8,8 @@ of their branches) come on top, in the routes.
 
 from __future__ import annotations
 
+from typing import Any
+
 from lendtag.access.roles import Role
 
 V, RM, RA, AP, AU, AD = (
@@ -73,3 +75,28 @@ POLICY: dict[str, frozenset[Role]] = {
     "audit.list": frozenset({AU}),
     "audit.verify": frozenset({AU, AD}),
 }
+
+
+def operations(openapi: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(method, path, route name) of every operation of an OpenAPI document, in its order."""
+    return [
+        (method.upper(), path, str(op["operationId"]))
+        for path, item in openapi["paths"].items()
+        for method, op in item.items()
+    ]
+
+
+def policy_table(openapi: dict[str, Any]) -> str:
+    """The role × route table as Markdown (``docs/api.md`` holds it; a test keeps it in step)."""
+    roles = list(Role)
+    lines = [
+        "| route | method and path | " + " | ".join(r.value for r in roles) + " |",
+        "|---|---|" + "---|" * len(roles),
+    ]
+    for method, path, name in sorted(operations(openapi), key=lambda o: (o[1], o[0])):
+        if name in PUBLIC:
+            cells = ["public"] * len(roles)
+        else:
+            cells = ["yes" if r in POLICY.get(name, ()) else "" for r in roles]
+        lines.append(f"| `{name}` | `{method} {path}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
