@@ -55,6 +55,8 @@ def prepare(url: str, folder: Path, customers: int) -> tuple[str, list[str]]:
         doc = json.loads(marker.read_text())
         if doc["url"] == url and doc["customers"] == customers:
             print(f"reusing the store prepared in {folder}", file=sys.stderr)
+            with Lendtag(Settings(database_url=url)) as lt:
+                lt.init()  # a newer lendtag may have migrations to apply
             return str(doc["token"]), list(doc["codes"])
     files_dir = folder / "demo-data"
     started = time.perf_counter()
