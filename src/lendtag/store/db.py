@@ -98,8 +98,21 @@ class Store:
 
     def require_migrated(self) -> None:
         """Raise :class:`NotMigratedError` unless the schema is at the latest migration."""
+        from pathlib import Path
+
         from lendtag.store.migrate import current_revision, head_revision
 
+        url = make_url(self.settings.database_url)
+        if (
+            url.get_backend_name() == "sqlite"
+            and url.database not in (None, "", ":memory:")
+            and not url.query.get("uri")
+            and not Path(url.database).exists()
+        ):  # connecting would create an empty database file: say so without leaving one
+            raise NotMigratedError(
+                f"the database at {self.safe_url} does not exist; run `lendtag init` first",
+                details={"database": self.safe_url},
+            )
         try:
             with self.engine.connect() as conn:
                 current = current_revision(conn)
