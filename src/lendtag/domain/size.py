@@ -39,6 +39,7 @@ __all__ = [
     "SizeIndustry",
     "SizeResult",
     "classify_size",
+    "size_class_of",
     "size_industry_for",
 ]
 
@@ -378,4 +379,71 @@ def classify_size(
         industry.name_zh,
         indicators,
         f"{' and '.join(parts)} → {size_class.value}",
+    )
+
+
+# The lean path for bulk work: per industry code, (position of the indicator in
+# (employees, revenue, total_assets), large, medium, small) for each bound — or None when
+# the code is outside the standard or too coarse to map.
+_POSITION = {"employees": 0, "revenue": 1, "total_assets": 2}
+_Lean = tuple[tuple[int, str, float, float, float], ...]
+_CLASS_VALUES = (
+    SizeClass.MICRO.value,
+    SizeClass.SMALL.value,
+    SizeClass.MEDIUM.value,
+    SizeClass.LARGE.value,
+)
+_UNCLASSIFIED = SizeClass.UNCLASSIFIED.value
+
+
+@functools.lru_cache(maxsize=8192)
+def _lean_rules(industry_code: str) -> _Lean | None:
+    industry = _resolve(industry_code)[0]
+    if industry is None:
+        return None
+    return tuple(
+        (_POSITION[b.indicator], b.indicator, b.large, b.medium, b.small) for b in industry.bounds
+    )
+
+
+def size_class_of(
+    industry_code: str,
+    employees: float | None,
+    revenue: float | None,
+    total_assets: float | None,
+) -> str:
+    """``classify_size(...).size_class.value`` without building the explanation.
+
+    For bulk work (an import derives the class of every row): the same rules, the same
+    result and the same errors as :func:`classify_size` — a test holds them equal on every
+    boundary of every industry — but it returns only the class, as its string value.
+    """
+    rules = _lean_rules(industry_code)
+    if rules is None:
+        return _UNCLASSIFIED
+    given = (employees, revenue, total_assets)
+    worst = _LARGE
+    missing = False
+    for position, indicator, large, medium, small in rules:
+        value = given[position]
+        if value is None or value != value:  # None or NaN
+            missing = True
+            continue
+        if value < 0 or value == math.inf:
+            _bad_indicator(indicator, value)
+        if value >= large:
+            continue
+        if value >= medium:
+            worst = min(worst, _MEDIUM)
+        elif value >= small:
+            worst = min(worst, _SMALL)
+        else:
+            worst = _MICRO
+    return _UNCLASSIFIED if missing else _CLASS_VALUES[worst]
+
+
+def _bad_indicator(indicator: str, raw: float) -> None:
+    raise DomainError(
+        "size.indicator_value",
+        f"{indicator} must be a finite number ≥ 0 for size classification, got {raw!r}",
     )
