@@ -66,7 +66,8 @@ def test_amounts_beyond_what_the_store_holds_are_quarantined(lt: Lendtag, tmp_pa
     reasons = {
         (q["row"], e["column"]): e["reason"] for q in lt.quarantine_list() for e in q["errors"]
     }
-    assert reasons[(2, "revenue")] == "expected a number below 10,000,000,000,000,000 in size"
+    too_large = "revenue must be a number below 10,000,000,000,000,000 in size"
+    assert reasons[(2, "revenue")] == too_large
     assert "≥ 0" in reasons[(3, "total_assets")]
     [kept] = lt.customers_list()
     assert kept["credit_code"] == customer(3)["credit_code"]

@@ -12,13 +12,14 @@ is empty). A cell that is empty after stripping is a missing value: ``None``, no
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from itertools import repeat
 from typing import Any
 
 from lendtag.ingest.errors import FieldError
 
 Texts = Sequence[str | None]
-Failure = tuple[int, str, str]
-"""(index in the column, the stripped text, what was expected)."""
+Failure = tuple[int, str, FieldError]
+"""(index in the column, the stripped text, the cell parser's error)."""
 ColumnResult = tuple[list[Any], list[Failure]]
 """One value per cell (``None`` where missing or bad) and the cells that failed."""
 ColumnParser = Callable[[Texts], ColumnResult]
@@ -26,6 +27,7 @@ CellParser = Callable[[str], Any]
 FastPath = Callable[[Texts], list[Any] | None]
 """Parses every cell of a segment, or returns None when any cell needs the cell parser."""
 
+_UNSEEN: Any = object()  # not in a memo yet
 SMALLEST_SEGMENT = 32  # below this many cells a failed fast path goes cell by cell
 MEMO_LIMIT = 50_000  # distinct texts remembered per column before the memo starts afresh
 
@@ -44,24 +46,43 @@ def parse_each(parse: CellParser, texts: Texts) -> ColumnResult:
             append(parse(text))
         except FieldError as exc:
             append(None)
-            failures.append((i, text, exc.expected))
+            failures.append((i, text, exc.with_traceback(None)))
     return values, failures
 
 
 def bisected(fast: FastPath, parse: CellParser, texts: Texts) -> ColumnResult:
     """``fast`` over the column; where it declines, halve the segment until it accepts.
 
-    A column with a few bad cells costs a few extra fast passes over shrinking segments;
-    the bad cells themselves, and segments too short to halve, go through ``parse``.
+    Missing cells are set aside first (the fast path only sees present texts, stripped),
+    so a column with empty cells keeps its speed. A column with a few bad cells costs a
+    few extra fast passes over shrinking segments; the bad cells themselves, and segments
+    too short to halve, go through ``parse``.
     """
+    values = fast(texts)
+    if values is not None:
+        return values, []
+    cells = stripped(texts)
+    if None not in cells:
+        return _halves(fast, parse, cells)
+    where = [i for i, text in enumerate(cells) if text is not None]
+    if not where:
+        return cells, []
+    present, failures = _halves(fast, parse, [cells[i] for i in where])
+    out: list[Any] = [None] * len(cells)
+    for i, value in zip(where, present, strict=True):
+        out[i] = value
+    return out, [(where[j], t, e) for j, t, e in failures]
+
+
+def _halves(fast: FastPath, parse: CellParser, texts: Texts) -> ColumnResult:
     values = fast(texts)
     if values is not None:
         return values, []
     if len(texts) <= SMALLEST_SEGMENT:
         return parse_each(parse, texts)
     mid = len(texts) // 2
-    left, left_failures = bisected(fast, parse, texts[:mid])
-    right, right_failures = bisected(fast, parse, texts[mid:])
+    left, left_failures = _halves(fast, parse, texts[:mid])
+    right, right_failures = _halves(fast, parse, texts[mid:])
     return left + right, left_failures + [(i + mid, t, e) for i, t, e in right_failures]
 
 
@@ -75,7 +96,7 @@ class Memo:
     def __init__(self, parse: CellParser) -> None:
         self.parse = parse
         self.good: dict[Hashable, Any] = {}
-        self.bad: dict[str, tuple[str, str]] = {}
+        self.bad: dict[str, tuple[str, FieldError]] = {}
         self._reset()
 
     def _reset(self) -> None:
@@ -85,38 +106,41 @@ class Memo:
         self.good[""] = None
 
     def __call__(self, texts: Texts) -> ColumnResult:
+        good = self.good
         try:  # every text seen before and good: one dictionary look-up per cell, in C
-            return list(map(self.good.__getitem__, texts)), []
+            return list(map(good.__getitem__, texts)), []
         except KeyError:
-            return self._each(texts)
-
-    def _each(self, texts: Texts) -> ColumnResult:
-        if len(self.good) + len(self.bad) > MEMO_LIMIT:
+            pass
+        if len(good) + len(self.bad) > MEMO_LIMIT:
             self._reset()
-        values: list[Any] = []
+        values = list(map(good.get, texts, repeat(_UNSEEN)))
         failures: list[Failure] = []
-        good, bad = self.good, self.bad
-        for i, raw in enumerate(texts):
-            if raw in good:
-                values.append(good[raw])
-                continue
+        bad = self.bad
+        i = -1
+        while True:  # only the cells not known to be good, found by a scan in C
+            try:
+                i = values.index(_UNSEEN, i + 1)
+            except ValueError:
+                break
+            raw = texts[i]
             assert raw is not None  # None is always in ``good``
-            if raw not in bad:
+            value = good.get(raw, _UNSEEN)  # an earlier cell of this column may have added it
+            if value is not _UNSEEN:
+                values[i] = value
+                continue
+            entry = bad.get(raw)
+            if entry is None:
                 text = raw.strip()
                 if not text:
-                    good[raw] = None
-                    values.append(None)
+                    good[raw] = values[i] = None
                     continue
                 try:
-                    good[raw] = value = self.parse(text)
-                except FieldError as exc:
-                    bad[raw] = (text, exc.expected)
-                else:
-                    values.append(value)
+                    good[raw] = values[i] = self.parse(text)
                     continue
-            values.append(None)
-            text, expected = bad[raw]
-            failures.append((i, text, expected))
+                except FieldError as exc:
+                    entry = bad[raw] = (text, exc.with_traceback(None))
+            values[i] = None
+            failures.append((i, entry[0], entry[1]))
         return values, failures
 
 

@@ -9,11 +9,26 @@ from lendtag.errors import InputError
 
 
 class FieldError(ValueError):
-    """A cell's text cannot be turned into the column's value; ``expected`` says what would."""
+    """A cell's text cannot be turned into the column's value.
 
-    def __init__(self, expected: str) -> None:
-        super().__init__(expected)
+    Either ``expected`` says what the column takes ("a whole number ≥ 0"), and the reason
+    reads "employees must be a whole number ≥ 0"; or ``reason`` is already a complete
+    sentence (a domain rule's message, e.g. "division 30 belongs to section C, not F") and
+    is used as it stands.
+    """
+
+    def __init__(self, expected: str | None = None, *, reason: str | None = None) -> None:
+        if (expected is None) == (reason is None):
+            raise TypeError("FieldError takes either expected or reason")
+        super().__init__(reason if reason is not None else expected)
         self.expected = expected
+        self.reason = reason
+
+    def reason_for(self, column: str) -> str:
+        """The sentence a clerk reads in the quarantine for a bad cell of ``column``."""
+        if self.reason is not None:
+            return self.reason
+        return f"{column} must be {self.expected}"
 
 
 @dataclass(frozen=True)
@@ -46,23 +61,36 @@ class HeaderError(FileFormatError):
     code = "header_mismatch"
 
     def __init__(
-        self, path: str, kind: str, missing: list[str], unknown: list[str], expected: list[str]
+        self,
+        path: str,
+        kind: str,
+        missing: list[str],
+        unknown: list[str],
+        expected: list[str],
+        optional: list[str] | None = None,
     ) -> None:
+        optional = list(optional or [])
         parts = []
         if missing:
             parts.append("missing column(s): " + ", ".join(missing))
         if unknown:
             parts.append("unknown column(s): " + ", ".join(unknown))
-        super().__init__(
+        message = (
             f"{path}: the header does not match a {kind} file; "
             + "; ".join(parts)
             + ". Expected columns: "
-            + ",".join(expected),
+            + ",".join(expected)
+        )
+        if optional:
+            message += "; optional columns: " + ",".join(optional)
+        super().__init__(
+            message,
             details={
                 "file": path,
                 "kind": kind,
                 "missing": missing,
                 "unknown": unknown,
                 "expected": expected,
+                "optional": optional,
             },
         )

@@ -25,7 +25,12 @@ _EXACT_INT = 2**53  # every whole number up to here is exact as a float
 
 
 class Parser:
-    """Turns the text of one cell into a value; never returns None for a non-empty text."""
+    """Turns the text of one cell into a value; never returns None for a non-empty text.
+
+    A bad text raises :class:`FieldError`: with ``expected`` (what the column takes, read as
+    "<column> must be <expected>") for the generic parsers here, or with a complete
+    ``reason`` for a domain rule's own explanation.
+    """
 
     repeats = False
     """The column's values repeat from row to row (codes, choices, dates): remember them."""
@@ -83,10 +88,12 @@ class Number(Parser):
         values = _floats(texts)
         if not values:
             return values
-        if self.minimum is not None and min(values) < self.minimum:
-            return None
-        if self.limit is not None and max(map(abs, values)) >= self.limit:
-            return None
+        if self.minimum is not None or self.limit is not None:
+            low = min(values)
+            if self.minimum is not None and low < self.minimum:
+                return None
+            if self.limit is not None and (-low >= self.limit or max(values) >= self.limit):
+                return None
         return values
 
 
@@ -225,7 +232,7 @@ class Code(Parser):
 
 
 class Domain(Parser):
-    """A ``lendtag.domain`` validator: its DomainError message becomes the expectation."""
+    """A ``lendtag.domain`` validator: its DomainError message is the reason, as it stands."""
 
     def __init__(
         self,
@@ -241,8 +248,8 @@ class Domain(Parser):
     def __call__(self, text: str) -> Any:
         try:
             result = self.func(text)
-        except ValueError as exc:  # DomainError is a ValueError
-            raise FieldError(getattr(exc, "message", str(exc))) from None
+        except ValueError as exc:  # DomainError is a ValueError: its message is a sentence
+            raise FieldError(reason=getattr(exc, "message", str(exc))) from None
         return self.project(result) if self.project is not None else result
 
 

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lendtag.domain.credit_code import validate_credit_code
 from lendtag.domain.identity import validate_mobile, validate_resident_id
 from lendtag.domain.industry import parse_industry_code
 from lendtag.domain.rating import parse_rating
 from lendtag.domain.region import parse_region_code
-from lendtag.domain.size import SizeClass, classify_size
+from lendtag.domain.size import SizeClass, size_class_of
 from lendtag.ingest import fields as f
+from lendtag.ingest.credit_codes import CreditCode
 from lendtag.ingest.errors import RowProblem
 
 CHANNELS = ("web", "app", "branch", "core", "bureau", "api")
@@ -43,8 +43,6 @@ REPAYMENT_METHODS = ("equal_installment", "equal_principal", "interest_only_bull
 COLLATERAL_TYPES = ("mortgage", "pledge", "guarantee", "unsecured")
 GUARANTEE_TYPES = ("none", "natural_person", "enterprise", "guarantee_company")
 
-Check = Callable[[dict[str, Any], "Context"], list[RowProblem]]
-
 
 @dataclass(frozen=True)
 class Column:
@@ -57,14 +55,63 @@ class Column:
     doc: str = ""
 
 
+Columns = dict[str, list[Any]]
+"""The good rows of a chunk, column by column: name → one value per row."""
+Found = list[tuple[int, RowProblem]]
+"""Problems found in a chunk: (index of the row among the chunk's good rows, problem)."""
+
+
+class Check:
+    """A rule across the columns of a row that already parsed.
+
+    :meth:`row` judges one row (a dict); :meth:`rows` judges the good rows of a chunk at
+    once and must find exactly the problems :meth:`row` finds, row by row (a differential
+    test holds the two equal). The default :meth:`rows` simply asks :meth:`row`.
+    """
+
+    def row(self, row: dict[str, Any], ctx: Context) -> list[RowProblem]:
+        raise NotImplementedError  # pragma: no cover - every check overrides it
+
+    def rows(self, columns: Columns, n: int, ctx: Context) -> Found:
+        names = list(columns)
+        found: Found = []
+        for i, values in enumerate(zip(*(columns[c] for c in names), strict=True)):
+            found.extend((i, p) for p in self.row(dict(zip(names, values, strict=True)), ctx))
+        return found
+
+
+class Derive:
+    """Fills computed columns of rows that passed every check."""
+
+    def row(self, row: dict[str, Any], ctx: Context) -> None:
+        raise NotImplementedError  # pragma: no cover - every derivation overrides it
+
+    def rows(self, columns: Columns, n: int, ctx: Context) -> None:
+        raise NotImplementedError  # pragma: no cover - every derivation overrides it
+
+
 @dataclass
 class Context:
-    """What row checks may consult: the import date and the keys already in the store."""
+    """What row checks may consult: the import date and the keys already in the store.
+
+    ``scope`` is the set of branches the person importing may write to (None: every
+    branch). When it is set, ``customer_branch`` (credit code → branch of each customer)
+    and ``contract_branch`` (contract number → branch of the loan's customer) are loaded
+    for the kinds that refer to customers or loans.
+    """
 
     today: dt.date
     default_channel: str | None = None
     known_customers: set[str] = field(default_factory=set)
     known_contracts: set[str] = field(default_factory=set)
+    scope: frozenset[str] | None = None
+    customer_branch: dict[str, str | None] = field(default_factory=dict)
+    contract_branch: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def yours(self) -> str:
+        """The branches in scope, as a clerk reads them."""
+        return ", ".join(sorted(self.scope or ())) or "none"
 
 
 @dataclass(frozen=True)
@@ -76,9 +123,11 @@ class Kind:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     checks: tuple[Check, ...] = ()
-    derive: Check | None = None  # fills computed columns once the row is valid
+    derive: Derive | None = None  # fills computed columns once the row is valid
     needs_customers: bool = False
     needs_contracts: bool = False
+    scope_checks: tuple[Check, ...] = ()
+    """Checks that apply only when the import is limited to some branches."""
 
     @property
     def header(self) -> list[str]:
@@ -90,13 +139,18 @@ class Kind:
         """Columns a file may add."""
         return [c.name for c in self.columns if not c.in_header]
 
+    @property
+    def refers_to_contracts(self) -> bool:
+        """Rows name a loan by its contract number (loans, schedules, repayments)."""
+        return any(c.name == "contract_no" for c in self.columns)
 
-_credit_code = f.domain_parser(validate_credit_code)
+
+_credit_code = CreditCode()
 _industry = f.domain_parser(parse_industry_code, lambda r: r.code)
 _region = f.domain_parser(parse_region_code, lambda r: r.code)
 _rating = f.domain_parser(parse_rating)
-_resident_id = f.domain_parser(validate_resident_id)
-_mobile = f.domain_parser(validate_mobile)
+_resident_id = f.domain_parser(validate_resident_id, repeats=False)
+_mobile = f.domain_parser(validate_mobile, repeats=False)
 _contract_no = f.code_parser(
     r"[A-Za-z0-9][A-Za-z0-9_\-/.]{0,39}",
     "a contract number of letters, digits, - _ / . (at most 40 characters)",
@@ -108,67 +162,192 @@ _branch = f.code_parser(
 _currency = f.code_parser(r"[A-Z]{3}", "a three-letter ISO 4217 currency code such as CNY")
 
 
-def _not_future(column: str) -> Check:
-    def check(row: dict[str, Any], ctx: Context) -> list[RowProblem]:
-        value = row.get(column)
-        if value is not None and value > ctx.today:
-            return [
-                RowProblem(
-                    column,
-                    value.isoformat(),
-                    f"{column} is after the import date {ctx.today.isoformat()}",
-                    "future_date",
-                )
-            ]
+class NotFuture(Check):
+    """A date column is not after the import date."""
+
+    def __init__(self, column: str) -> None:
+        self.column = column
+
+    def _problem(self, value: dt.date, ctx: Context) -> RowProblem:
+        return RowProblem(
+            self.column,
+            value.isoformat(),
+            f"{self.column} {value.isoformat()} is after the import date {ctx.today.isoformat()}",
+            "future_date",
+        )
+
+    def row(self, row: dict[str, Any], ctx: Context) -> list[RowProblem]:
+        value = row.get(self.column)
+        return [self._problem(value, ctx)] if value is not None and value > ctx.today else []
+
+    def rows(self, columns: Columns, n: int, ctx: Context) -> Found:
+        values = columns.get(self.column)
+        if values is None or max(filter(None, values), default=ctx.today) <= ctx.today:
+            return []
+        return [
+            (i, self._problem(v, ctx))
+            for i, v in enumerate(values)
+            if v is not None and v > ctx.today
+        ]
+
+
+class NotBefore(Check):
+    """``column`` is on or after (``strictly``: after) ``other`` when both are given."""
+
+    def __init__(self, column: str, other: str, *, strictly: bool = False) -> None:
+        self.column, self.other, self.strictly = column, other, strictly
+
+    def _bad(self, a: Any, b: Any) -> bool:
+        return a is not None and b is not None and (a <= b if self.strictly else a < b)
+
+    def _problem(self, a: dt.date, b: dt.date) -> RowProblem:
+        word = "after" if self.strictly else "on or after"
+        return RowProblem(
+            self.column,
+            a.isoformat(),
+            f"{self.column} must be {word} {self.other} ({b.isoformat()})",
+            "date_order",
+        )
+
+    def row(self, row: dict[str, Any], ctx: Context) -> list[RowProblem]:
+        a: Any = row.get(self.column)
+        b: Any = row.get(self.other)
+        return [self._problem(a, b)] if self._bad(a, b) else []
+
+    def rows(self, columns: Columns, n: int, ctx: Context) -> Found:
+        bad = self._bad
+        return [
+            (i, self._problem(a, b))
+            for i, (a, b) in enumerate(zip(columns[self.column], columns[self.other], strict=True))
+            if bad(a, b)
+        ]
+
+
+class Exists(Check):
+    """The row's customer (or loan) is already in the store."""
+
+    def __init__(self, column: str, known: str, reason: str, code: str) -> None:
+        self.column, self.known, self.reason, self.code = column, known, reason, code
+
+    def row(self, row: dict[str, Any], ctx: Context) -> list[RowProblem]:
+        value = row.get(self.column)
+        known: set[str] = getattr(ctx, self.known)
+        if value is not None and value not in known:
+            return [RowProblem(self.column, value, self.reason, self.code)]
         return []
 
-    return check
-
-
-def _not_before(column: str, other: str, *, strictly: bool = False) -> Check:
-    def check(row: dict[str, Any], _ctx: Context) -> list[RowProblem]:
-        a, b = row.get(column), row.get(other)
-        if a is not None and b is not None and (a <= b if strictly else a < b):
-            word = "after" if strictly else "on or after"
-            return [
-                RowProblem(
-                    column,
-                    a.isoformat(),
-                    f"{column} must be {word} {other} ({b.isoformat()})",
-                    "date_order",
-                )
-            ]
-        return []
-
-    return check
-
-
-def _customer_exists(row: dict[str, Any], ctx: Context) -> list[RowProblem]:
-    code = row.get("credit_code")
-    if code is not None and code not in ctx.known_customers:
+    def rows(self, columns: Columns, n: int, ctx: Context) -> Found:
+        values = columns[self.column]
+        known: set[str] = getattr(ctx, self.known)
+        if known.issuperset(filter(None, values)):
+            return []
         return [
-            RowProblem(
-                "credit_code",
-                code,
-                "no customer with this credit code; import it in a customers file first",
-                "unknown_customer",
-            )
+            (i, RowProblem(self.column, v, self.reason, self.code))
+            for i, v in enumerate(values)
+            if v is not None and v not in known
         ]
-    return []
 
 
-def _contract_exists(row: dict[str, Any], ctx: Context) -> list[RowProblem]:
-    no = row.get("contract_no")
-    if no is not None and no not in ctx.known_contracts:
-        return [
-            RowProblem(
-                "contract_no",
-                no,
-                "no loan with this contract number; import it in a loans file first",
-                "unknown_contract",
+_customer_exists = Exists(
+    "credit_code",
+    "known_customers",
+    "no customer with this credit code; import it in a customers file first",
+    "unknown_customer",
+)
+_contract_exists = Exists(
+    "contract_no",
+    "known_contracts",
+    "no loan with this contract number; import it in a loans file first",
+    "unknown_contract",
+)
+
+
+class RowCheck(Check):
+    """A check written for one row; chunks are judged row by row."""
+
+    def __init__(self, func: Callable[[dict[str, Any], Context], list[RowProblem]]) -> None:
+        self.func = func
+
+    def row(self, row: dict[str, Any], ctx: Context) -> list[RowProblem]:
+        return self.func(row, ctx)
+
+
+# -- scope: what a person limited to some branches may write ------------------------------
+
+
+class BranchInScope(Check):
+    """The ``branch`` a row sets is one of the importer's branches (``required``: it must
+    be given at all — a customer without a branch would be outside every scope)."""
+
+    def __init__(self, *, required: bool) -> None:
+        self.required = required
+
+    def _problem(self, branch: str | None, ctx: Context) -> RowProblem | None:
+        assert ctx.scope is not None
+        if branch is None:
+            if not self.required:
+                return None
+            return RowProblem(
+                "branch",
+                None,
+                "the branch is empty; a customer you import must belong to one of your "
+                f"branches ({ctx.yours})",
+                "out_of_scope",
             )
-        ]
-    return []
+        if branch in ctx.scope:
+            return None
+        return RowProblem(
+            "branch",
+            branch,
+            f"branch {branch} is not one of your branches ({ctx.yours})",
+            "out_of_scope",
+        )
+
+    def row(self, row: dict[str, Any], ctx: Context) -> list[RowProblem]:
+        problem = self._problem(row.get("branch"), ctx)
+        return [problem] if problem is not None else []
+
+    def rows(self, columns: Columns, n: int, ctx: Context) -> Found:
+        assert ctx.scope is not None
+        values = columns.get("branch") or [None] * n
+        if ctx.scope.issuperset(values):
+            return []
+        found = ((i, self._problem(b, ctx)) for i, b in enumerate(values))
+        return [(i, p) for i, p in found if p is not None]
+
+
+class OwnerInScope(Check):
+    """The customer a row is about (by credit code, or through its loan's contract number)
+    belongs to one of the importer's branches. Unknown customers and loans are left to
+    :class:`Exists`."""
+
+    def __init__(self, column: str) -> None:
+        self.column = column
+
+    def _problem(self, value: str | None, ctx: Context) -> RowProblem | None:
+        assert ctx.scope is not None
+        if value is None:
+            return None
+        if self.column == "credit_code":
+            owners = ctx.customer_branch
+            reason = f"customer {value} is not a customer of your branches ({ctx.yours})"
+        else:
+            owners = ctx.contract_branch
+            reason = f"loan {value} is for a customer outside your branches ({ctx.yours})"
+        if value not in owners or owners[value] in ctx.scope:
+            return None
+        return RowProblem(self.column, value, reason, "out_of_scope")
+
+    def row(self, row: dict[str, Any], ctx: Context) -> list[RowProblem]:
+        problem = self._problem(row.get(self.column), ctx)
+        return [problem] if problem is not None else []
+
+    def rows(self, columns: Columns, n: int, ctx: Context) -> Found:
+        found = ((i, self._problem(v, ctx)) for i, v in enumerate(columns[self.column]))
+        return [(i, p) for i, p in found if p is not None]
+
+
+# -- cross-field rules and derived columns --------------------------------------------------
 
 
 def _wan(name: str, doc: str, *, signed: bool = False) -> Column:
@@ -209,22 +388,54 @@ def _party_check(row: dict[str, Any], _ctx: Context) -> list[RowProblem]:
     return problems
 
 
-def _derive_customer(row: dict[str, Any], ctx: Context) -> list[RowProblem]:
-    code = row["industry_code"]
-    row["industry_section"] = code[0] if code else None
-    if row["channel"] is None:
-        row["channel"] = ctx.default_channel
-    if code is None:
-        row["size_class"] = SizeClass.UNCLASSIFIED.value
-    else:
-        size = classify_size(code, row["employees"], row["revenue"], row["total_assets"])
-        row["size_class"] = size.size_class.value
-    return []
+_UNCLASSIFIED = SizeClass.UNCLASSIFIED.value
 
 
-def _derive_party(row: dict[str, Any], _ctx: Context) -> list[RowProblem]:
-    row["party_key"] = row["id_number"] or row["related_credit_code"] or row["name"]
-    return []
+class DeriveCustomer(Derive):
+    """Industry section, the default channel and the NBS 2017 size class."""
+
+    def row(self, row: dict[str, Any], ctx: Context) -> None:
+        code = row["industry_code"]
+        row["industry_section"] = code[0] if code else None
+        if row["channel"] is None:
+            row["channel"] = ctx.default_channel
+        if code is None:
+            row["size_class"] = _UNCLASSIFIED
+        else:
+            row["size_class"] = size_class_of(
+                code, row["employees"], row["revenue"], row["total_assets"]
+            )
+
+    def rows(self, columns: Columns, n: int, ctx: Context) -> None:
+        codes = columns["industry_code"]
+        sections = {c: c[0] for c in set(codes) if c}
+        columns["industry_section"] = list(map(sections.get, codes))
+        default = ctx.default_channel
+        if default is not None:
+            columns["channel"] = [c if c is not None else default for c in columns["channel"]]
+        indicators = (columns["employees"], columns["revenue"], columns["total_assets"])
+        if None in codes:
+            columns["size_class"] = [
+                _UNCLASSIFIED if c is None else size_class_of(c, e, r, a)
+                for c, e, r, a in zip(codes, *indicators, strict=True)
+            ]
+        else:
+            columns["size_class"] = list(map(size_class_of, codes, *indicators))
+
+
+class DeriveParty(Derive):
+    """The key of a related party: its identity number, else its credit code, else its name."""
+
+    def row(self, row: dict[str, Any], ctx: Context) -> None:
+        row["party_key"] = row["id_number"] or row["related_credit_code"] or row["name"]
+
+    def rows(self, columns: Columns, n: int, ctx: Context) -> None:
+        columns["party_key"] = [
+            a or b or c
+            for a, b, c in zip(
+                columns["id_number"], columns["related_credit_code"], columns["name"], strict=True
+            )
+        ]
 
 
 CUSTOMERS = Kind(
@@ -268,8 +479,9 @@ CUSTOMERS = Kind(
             doc="date the values took effect (default: --effective-date or the import date)",
         ),
     ),
-    checks=(_not_future("established_on"), _not_future("effective_date")),
-    derive=_derive_customer,
+    checks=(NotFuture("established_on"), NotFuture("effective_date")),
+    derive=DeriveCustomer(),
+    scope_checks=(BranchInScope(required=True),),
 )
 
 PERSONS = Kind(
@@ -297,8 +509,9 @@ PERSONS = Kind(
         Column("share_pct", f.parse_percent, doc="shareholding in percent, shareholders only"),
         Column("related_credit_code", _credit_code, doc="credit code of an enterprise party"),
     ),
-    checks=(_customer_exists, _party_check),
-    derive=_derive_party,
+    checks=(_customer_exists, RowCheck(_party_check)),
+    derive=DeriveParty(),
+    scope_checks=(OwnerInScope("credit_code"),),
 )
 
 STATEMENTS = Kind(
@@ -336,7 +549,8 @@ STATEMENTS = Kind(
         _wan("net_profit", "净利润, may be negative", signed=True),
         _wan("operating_cash_flow", "经营活动现金流量净额, may be negative", signed=True),
     ),
-    checks=(_customer_exists, _not_before("reported_on", "period_end"), _not_future("reported_on")),
+    checks=(_customer_exists, NotBefore("reported_on", "period_end"), NotFuture("reported_on")),
+    scope_checks=(OwnerInScope("credit_code"),),
 )
 
 BUREAU = Kind(
@@ -358,7 +572,8 @@ BUREAU = Kind(
         Column("tax_arrears", f.parse_bool, doc="tax arrears announced 欠税公告"),
         Column("abnormal_operation", f.parse_bool, doc="on the 经营异常名录"),
     ),
-    checks=(_customer_exists, _not_future("report_date")),
+    checks=(_customer_exists, NotFuture("report_date")),
+    scope_checks=(OwnerInScope("credit_code"),),
 )
 
 LOANS = Kind(
@@ -380,7 +595,12 @@ LOANS = Kind(
         Column("guarantee_type", f.choice_parser(GUARANTEE_TYPES), doc="guarantee"),
         Column("branch", _branch, doc="booking branch code"),
     ),
-    checks=(_customer_exists, _not_before("maturity_date", "start_date", strictly=True)),
+    checks=(_customer_exists, NotBefore("maturity_date", "start_date", strictly=True)),
+    scope_checks=(
+        OwnerInScope("credit_code"),
+        OwnerInScope("contract_no"),
+        BranchInScope(required=False),
+    ),
 )
 
 SCHEDULES = Kind(
@@ -396,6 +616,7 @@ SCHEDULES = Kind(
         _yuan("interest_due", "interest due"),
     ),
     checks=(_contract_exists,),
+    scope_checks=(OwnerInScope("contract_no"),),
 )
 
 REPAYMENTS = Kind(
@@ -415,7 +636,8 @@ REPAYMENTS = Kind(
         _yuan("principal_paid", "principal received"),
         _yuan("interest_paid", "interest received"),
     ),
-    checks=(_contract_exists, _not_future("paid_on")),
+    checks=(_contract_exists, NotFuture("paid_on")),
+    scope_checks=(OwnerInScope("contract_no"),),
 )
 
 KINDS: dict[str, Kind] = {
