@@ -1,25 +1,38 @@
 """Upsert validated rows into their table by natural key, writing only what changed.
 
-Enterprises are versioned: a changed attribute closes the open version at the row's
-effective date and opens a new one, so the attributes on any past date can be rebuilt.
+Rows arrive column by column (the good rows of a chunk). Keys are looked up in one query
+per few thousand; new keys are inserted, changed rows updated, identical rows left alone;
+within a chunk the later row of a key wins. Enterprises are versioned: a changed attribute
+closes the open version at the row's effective date and opens a new one, so the attributes
+on any past date can be rebuilt.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Column, Connection, Numeric, Table, select, tuple_
+from sqlalchemy import Column, Connection, Numeric, Table
 
 from lendtag.ingest.errors import RowProblem
-from lendtag.ingest.specs import Kind
-from lendtag.store.bulk import bulk_insert, bulk_update
+from lendtag.ingest.specs import Columns, Kind
+from lendtag.store.bulk import (
+    bind_converter,
+    bind_value,
+    bulk_insert,
+    insert_rows,
+    last_rowid,
+    rows_after,
+    select_by_keys,
+    update_rows,
+)
 from lendtag.store.models import ENTERPRISE_ATTRIBUTES, Base
 
 Row = tuple[int, dict[str, Any]]  # (row number, values)
-_LOOKUP_PARAMS = 5_000  # bound parameters per key lookup (SQLite allows 32,766)
+Key = tuple[Any, ...]
 
 
 @dataclass
@@ -37,13 +50,25 @@ def _rounder(column: Column[Any]) -> int | None:
 
 
 class Merger:
-    """Merges chunks of valid rows of one kind inside the caller's transaction."""
+    """Merges chunks of valid rows of one kind inside the caller's transaction.
 
-    def __init__(self, conn: Connection, kind: Kind, batch_id: int, now: dt.datetime) -> None:
+    ``scope`` (branches the importer may write to, None for all): an existing customer of
+    another branch is not changed; its row is rejected as ``out_of_scope``.
+    """
+
+    def __init__(
+        self,
+        conn: Connection,
+        kind: Kind,
+        batch_id: int,
+        now: dt.datetime,
+        scope: frozenset[str] | None = None,
+    ) -> None:
         self.conn = conn
         self.kind = kind
         self.batch_id = batch_id
         self.now = now
+        self.scope = scope
         self.table: Table = Base.metadata.tables[kind.table]
         names = {c.name for c in self.table.columns}
         self.data_columns = [c.name for c in kind.columns if c.name in names] + [
@@ -54,29 +79,137 @@ class Merger:
             c: s for c in self.data_columns if (s := _rounder(self.table.c[c])) is not None
         }
         self.versioned = kind.table == "enterprises"
+        self.looked_up = [*kind.key, *self.compare] + (["effective_from"] if self.versioned else [])
+        self.owner = (
+            self.looked_up.index("branch") if self.versioned and scope is not None else None
+        )
+        self.optimistic = conn.dialect.name == "sqlite"
+        self.converters = {c: bind_converter(conn, self.table, c) for c in self.data_columns}
+        self.omittable = {
+            c
+            for c in self.data_columns
+            if c not in kind.key
+            and self.table.c[c].default is None
+            and self.table.c[c].server_default is None
+        }
+        # bookkeeping columns the table has: the same value on every row of the batch
+        stamp = bind_value(conn, self.table, "updated_at", now) if "updated_at" in names else now
+        constants = {"batch_id": batch_id, "updated_at": stamp, "created_at": stamp}
+        self.constants: dict[str, Any] = {c: v for c, v in constants.items() if c in names}
+        self.stamped = [c for c in ("batch_id", "updated_at") if c in names]
         self.counts = MergeCounts()
 
-    # -- helpers -------------------------------------------------------------------------
-    def _existing(self, keys: Sequence[tuple[Any, ...]]) -> dict[tuple[Any, ...], Any]:
-        key_cols = [self.table.c[k] for k in self.kind.key]
-        extra = [self.table.c.effective_from] if self.versioned else []
-        cols = [*key_cols, *(self.table.c[c] for c in self.compare), *extra]
-        found: dict[tuple[Any, ...], Any] = {}
-        step = max(1, _LOOKUP_PARAMS // len(key_cols))
-        for start in range(0, len(keys), step):
-            part = keys[start : start + step]
-            if len(key_cols) == 1:
-                cond = key_cols[0].in_([k[0] for k in part])
-            else:
-                cond = tuple_(*key_cols).in_(part)
-            for rec in self.conn.execute(select(*cols).where(cond)):
-                found[tuple(rec[: len(key_cols)])] = rec
-        return found
+    # -- the merge -----------------------------------------------------------------------
+    def merge(self, rows: list[Row], default_effective: dt.date) -> None:
+        """Merge rows given as (row number, values); later rows of the same key win."""
+        if not rows:
+            return
+        needed = [*self.data_columns, "effective_date"]
+        columns = {c: [values.get(c) for _, values in rows] for c in needed}
+        self.merge_columns([no for no, _ in rows], columns, default_effective)
 
-    def _differs(self, old: Any, new: dict[str, Any]) -> bool:
-        offset = len(self.kind.key)
-        for i, c in enumerate(self.compare):
-            a, b = old[offset + i], new[c]
+    def merge_columns(
+        self,
+        row_nos: Sequence[int],
+        columns: Columns,
+        default_effective: dt.date,
+        rows: Sequence[int] | None = None,
+    ) -> None:
+        """Merge rows whose values ``columns`` holds, column by column.
+
+        ``row_nos`` numbers every row of ``columns``; ``rows`` are the positions of the rows
+        to merge, in file order (None: all of them).
+        """
+        n = len(row_nos)
+        keys = self._keys(columns)
+        if rows is None or len(rows) == n:
+            latest = dict(zip(keys, range(n), strict=True))  # the last row of a key wins
+            merged = n
+        else:
+            latest = dict(zip(map(keys.__getitem__, rows), rows, strict=True))
+            merged = len(rows)
+        if not merged:
+            return
+        self.counts.superseded += merged - len(latest)
+        effective = self._effective(columns, default_effective, n)
+        picked = None if len(latest) == n else sorted(latest.values())
+        if self.optimistic:
+            # SQLite: insert every row, skipping those whose key is already there (and any
+            # that breaks a constraint: it is inserted again below, and fails there); only
+            # the skipped rows are looked up and compared
+            before = last_rowid(self.conn, self.table)
+            if self._insert(picked, columns, effective, or_ignore=True) == len(latest):
+                return
+            added = {
+                self._key_of(r) for r in rows_after(self.conn, self.table, self.kind.key, before)
+            }
+            latest = {k: i for k, i in latest.items() if k not in added}
+            existing = self._existing(list(latest))
+        else:
+            existing = self._existing(list(latest))
+            if not existing:  # all new: insert them, in file order
+                self._insert(picked, columns, effective)
+                return
+        new_values = list(zip(*(columns[c] for c in self.compare), strict=True))
+        inserts: list[int] = []
+        updates: list[int] = []
+        history: list[dict[str, Any]] = []
+        width = len(self.kind.key)
+        end = width + len(self.compare)
+        for key, i in latest.items():
+            old = existing.get(key)
+            if old is None:
+                inserts.append(i)
+                continue
+            if self.owner is not None and old[self.owner] not in self.scope:  # type: ignore[operator]
+                self.counts.rejected.append((row_nos[i], self._not_yours(old[0])))
+                continue
+            if old[width:end] == new_values[i] or not self._differs(old[width:end], new_values[i]):
+                self.counts.unchanged += 1
+                continue
+            if self.versioned:
+                day: dt.date = effective[0][i]
+                current_from: dt.date = old[-1]
+                if day < current_from:
+                    self.counts.rejected.append((row_nos[i], _backdated(day, current_from)))
+                    continue
+                if day > current_from:  # the same day corrects the current version
+                    history.append(self._past_version(old, current_from, day))
+            updates.append(i)
+        if inserts:
+            self._insert(sorted(inserts), columns, effective)
+        self._update(sorted(updates), columns, effective)
+        if history:
+            bulk_insert(self.conn, Base.metadata.tables["enterprise_versions"], history)
+
+    # -- helpers -------------------------------------------------------------------------
+    def _keys(self, columns: Columns) -> Sequence[Any]:
+        """Each row's key: the value itself for a one-column key, else a tuple."""
+        if len(self.kind.key) == 1:
+            return columns[self.kind.key[0]]
+        return list(zip(*(columns[k] for k in self.kind.key), strict=True))
+
+    def _effective(
+        self, columns: Columns, default: dt.date, n: int
+    ) -> tuple[list[dt.date], dt.date | None]:
+        """Per row, the date its values take effect (enterprises only), and that date when it
+        is the same for every row."""
+        if not self.versioned:
+            return [], None
+        given = columns.get("effective_date")
+        if given is None or given.count(None) == n:
+            return [default] * n, default
+        return [day if day is not None else default for day in given], None
+
+    def _key_of(self, record: tuple[Any, ...]) -> Any:
+        return record[0] if len(self.kind.key) == 1 else record[: len(self.kind.key)]
+
+    def _existing(self, keys: Sequence[Any]) -> dict[Any, tuple[Any, ...]]:
+        records = select_by_keys(self.conn, self.table, self.kind.key, self.looked_up, keys)
+        return {self._key_of(record): record for record in records}
+
+    def _differs(self, old: Sequence[Any], new: Sequence[Any]) -> bool:
+        for c, a, b in zip(self.compare, old, new, strict=True):
             if a != b and not (
                 a is not None
                 and b is not None
@@ -86,50 +219,75 @@ class Merger:
                 return True
         return False
 
-    # -- the merge -----------------------------------------------------------------------
-    def merge(self, rows: list[Row], default_effective: dt.date) -> None:
-        """Insert new keys, update changed ones; later rows of the chunk win."""
-        latest: dict[tuple[Any, ...], Row] = {}
-        key_names = self.kind.key
-        for row_no, values in rows:
-            key = tuple(values[k] for k in key_names)
-            if key in latest:
-                self.counts.superseded += 1
-            latest[key] = (row_no, values)
-        existing = self._existing(list(latest))
-        inserts: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
-        history: list[dict[str, Any]] = []
-        batch_id, now, versioned = self.batch_id, self.now, self.versioned
-        for key, (row_no, row) in latest.items():
-            old = existing.get(key)
-            row["batch_id"] = batch_id
-            row["updated_at"] = now
-            if old is None:
-                if versioned:
-                    row["effective_from"] = row.get("effective_date") or default_effective
-                    row["created_at"] = now
-                inserts.append(row)
-                continue
-            if not self._differs(old, row):
-                self.counts.unchanged += 1
-                continue
-            if versioned:
-                effective = row.get("effective_date") or default_effective
-                current_from: dt.date = old[-1]
-                if effective < current_from:
-                    self.counts.rejected.append((row_no, _backdated(effective, current_from)))
-                    continue
-                if effective > current_from:  # the same day corrects the current version
-                    history.append(self._past_version(old, current_from, effective))
-                row["effective_from"] = effective
-            updates.append(row)
-        self._write(inserts, updates, history)
-        self.counts.inserted += len(inserts)
-        self.counts.updated += len(updates)
+    def _not_yours(self, code: str) -> RowProblem:
+        yours = ", ".join(sorted(self.scope or ())) or "none"
+        return RowProblem(
+            "credit_code",
+            code,
+            f"customer {code} is not a customer of your branches ({yours})",
+            "out_of_scope",
+        )
+
+    def _column(self, name: str, values: Sequence[Any]) -> Sequence[Any]:
+        """A column's values converted for the driver."""
+        convert = self.converters.get(name)
+        if convert is None and name == "effective_from":
+            convert = bind_converter(self.conn, self.table, name)
+        return convert(values) if convert is not None else values
+
+    def _insert(
+        self,
+        rows: list[int] | None,
+        columns: Columns,
+        effective: tuple[list[dt.date], dt.date | None],
+        *,
+        or_ignore: bool = False,
+    ) -> int:
+        """Insert ``rows`` (positions in the chunk; None: every row); returns how many were."""
+        names: list[str] = []
+        values: list[Sequence[Any]] = []
+        for name in self.data_columns:
+            column = columns[name]
+            if name in self.omittable and _all_none(column):
+                continue  # not given in this chunk: the column's NULL, without binding it
+            names.append(name)
+            values.append(self._column(name, column))
+        constants = dict(self.constants)
+        if self.versioned:
+            days, same = effective
+            if same is not None:
+                constants["effective_from"] = self._column("effective_from", [same])[0]
+            else:
+                names.append("effective_from")
+                values.append(self._column("effective_from", days))
+        tuples = list(zip(*values, strict=True))
+        if rows is not None:
+            tuples = [tuples[i] for i in rows]
+        added = insert_rows(self.conn, self.table, names, tuples, constants, or_ignore=or_ignore)
+        self.counts.inserted += added
+        return added
+
+    def _update(
+        self, rows: list[int], columns: Columns, effective: tuple[list[dt.date], dt.date | None]
+    ) -> None:
+        if not rows:
+            return
+        pick = _picker(rows)
+        names = list(self.compare)
+        values = [self._column(c, pick(columns[c])) for c in names]
+        if self.versioned:
+            names.append("effective_from")
+            values.append(self._column("effective_from", pick(effective[0])))
+        for name in self.stamped:
+            names.append(name)
+            values.append([self.constants[name]] * len(rows))
+        values += [self._column(k, pick(columns[k])) for k in self.kind.key]
+        update_rows(self.conn, self.table, self.kind.key, names, list(zip(*values, strict=True)))
+        self.counts.updated += len(rows)
 
     def _past_version(self, old: Any, valid_from: dt.date, valid_to: dt.date) -> dict[str, Any]:
-        values = dict(zip(self.compare, old[len(self.kind.key) : -1], strict=True))
+        width = len(self.kind.key)
+        values = dict(zip(self.compare, old[width:-1], strict=True))
         attrs = {a: values[a] for a in ENTERPRISE_ATTRIBUTES}
         return attrs | {
             "credit_code": old[0],
@@ -138,28 +296,20 @@ class Merger:
             "batch_id": self.batch_id,
         }
 
-    def _write(
-        self,
-        inserts: list[dict[str, Any]],
-        updates: list[dict[str, Any]],
-        history: list[dict[str, Any]],
-    ) -> None:
-        t = self.table
-        stored = [c.name for c in t.columns if c.name not in ("id",)]
-        columns = [c for c in stored if not inserts or c in inserts[0]]
-        inserts.sort(key=lambda r: tuple(r[k] for k in self.kind.key))  # B-tree locality
-        bulk_insert(self.conn, t, inserts, columns)
-        changed = [c for c in stored if c not in ("created_at",)]
-        bulk_update(
-            self.conn,
-            t,
-            self.kind.key,
-            updates,
-            [c for c in changed if not updates or c in updates[0]],
-        )
-        if self.versioned:
-            versions = Base.metadata.tables["enterprise_versions"]
-            bulk_insert(self.conn, versions, history)
+
+def _all_none(values: Sequence[Any]) -> bool:
+    return not values or (values[0] is None and values.count(None) == len(values))
+
+
+def _picker(rows: list[int] | None) -> Callable[[Sequence[Any]], Sequence[Any]]:
+    """A function taking ``rows`` (positions) of a column; None: the whole column."""
+    if rows is None:
+        return lambda values: values
+    if len(rows) == 1:
+        only = rows[0]
+        return lambda values: [values[only]]
+    get = itemgetter(*rows)
+    return lambda values: list(get(values))
 
 
 def _backdated(effective: dt.date, current_from: dt.date) -> RowProblem:
