@@ -61,7 +61,7 @@ def test_a_crash_mid_batch_leaves_the_previous_state(
     with lt.store.read() as conn:
         before = conn.execute(select(Enterprise.__table__).order_by("credit_code")).all()
     calls = {"n": 0}
-    original = Merger.merge
+    original = Merger.merge_columns
 
     def crash_on_second_chunk(self: Merger, *args: Any, **kwargs: Any) -> None:
         calls["n"] += 1
@@ -69,7 +69,7 @@ def test_a_crash_mid_batch_leaves_the_previous_state(
             raise RuntimeError("power cut")
         original(self, *args, **kwargs)
 
-    monkeypatch.setattr(Merger, "merge", crash_on_second_chunk)
+    monkeypatch.setattr(Merger, "merge_columns", crash_on_second_chunk)
     rows = [customer(n, revenue="1") for n in range(300)] + [customer(999, name="")]
     with pytest.raises(RuntimeError, match="power cut"):
         lt.import_file("customers", write_csv(tmp_path / "v2.csv", rows), today=TODAY)
