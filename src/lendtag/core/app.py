@@ -72,7 +72,11 @@ class Lendtag(
         encoding: str | None = None,
         sheet: str | None = None,
         reporter: Reporter | None = None,
+        scope: Sequence[str] | None = None,
+        source: str | None = None,
     ) -> BatchResult:
+        """Import one file; ``scope``: the branches the importer may write to (None: all);
+        ``source``: the name recorded for the file (default: its path)."""
         self.require_migrated()
         return run_import(
             self.store,
@@ -84,6 +88,8 @@ class Lendtag(
             encoding=encoding,
             sheet=sheet,
             reporter=reporter,
+            scope=scope,
+            source=source,
         )
 
     def list_batches(self, limit: int = 50) -> list[dict[str, Any]]:
@@ -126,10 +132,18 @@ class Lendtag(
         return privacy.mask_quarantine_row(quarantine.quarantine_row_dict(row))
 
     def quarantine_release(
-        self, qid: int, corrections: dict[str, str], *, effective_date: dt.date | None = None
+        self,
+        qid: int,
+        corrections: dict[str, str],
+        *,
+        effective_date: dt.date | None = None,
+        scope: Sequence[str] | None = None,
     ) -> BatchResult:
+        """Re-validate a corrected quarantined row; ``scope`` as for :meth:`import_file`."""
         self.require_migrated()
-        return quarantine.release(self.store, qid, corrections, effective_date=effective_date)
+        return quarantine.release(
+            self.store, qid, corrections, effective_date=effective_date, scope=scope
+        )
 
     # -- customers -----------------------------------------------------------------------
     def customers_list(self, **filters: Any) -> list[dict[str, Any]]:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import insert, select, update
 
 from lendtag.errors import InputError, NotFoundError
 from lendtag.ingest.merge import Merger
-from lendtag.ingest.pipeline import BatchResult, build_context, get_kind
+from lendtag.ingest.pipeline import BatchResult, build_context, file_name, get_kind
 from lendtag.ingest.validate import RowValidator
+from lendtag.store import audit
 from lendtag.store.db import Store
 from lendtag.store.models import ImportBatch, QuarantineRow
 from lendtag.store.models.base import utcnow
@@ -67,8 +69,14 @@ def release(
     *,
     effective_date: dt.date | None = None,
     today: dt.date | None = None,
+    scope: Sequence[str] | None = None,
 ) -> BatchResult:
-    """Re-validate quarantined row ``qid`` with ``corrections`` applied and load it if good."""
+    """Re-validate quarantined row ``qid`` with ``corrections`` applied and load it if good.
+
+    ``scope``: the branches the person releasing may write to (None: all). A row about a
+    customer of another branch, or that would give a customer another branch, stays in the
+    quarantine (``out_of_scope``). The release and its audit entry are one transaction.
+    """
     today = today or dt.date.today()
     with store.write() as conn:
         q = conn.execute(select(QuarantineRow.__table__).where(QuarantineRow.id == qid)).first()
@@ -87,7 +95,7 @@ def release(
         raw = {k: v for k, v in q.raw.items() if k in columns}
         raw.update({k: (v.strip() or None) for k, v in corrections.items()})
         cells = [raw.get(c) for c in columns]
-        ctx = build_context(conn, kind, today, None)
+        ctx = build_context(conn, kind, today, None, scope)
         values, problems = RowValidator(kind, columns, ctx).validate(cells)
         if problems:
             raise ReleaseError(
@@ -107,12 +115,14 @@ def release(
                 started_at=now,
             )
         ).inserted_primary_key[0]  # type: ignore[index]
-        merger = Merger(conn, kind, batch_id, now)
+        merger = Merger(conn, kind, batch_id, now, ctx.scope)
         merger.merge([(q.row_no, values)], effective_date or today)
         c = merger.counts
         if c.rejected:
+            problem = c.rejected[0][1]
             raise ReleaseError(
-                f"row {q.row_no} of {q.source}: {c.rejected[0][1].reason}", details={"id": qid}
+                f"row {q.row_no} of {q.source}: {problem.reason}",
+                details={"id": qid, "errors": [problem.as_dict()]},
             )
         conn.execute(
             update(QuarantineRow)
@@ -143,5 +153,20 @@ def release(
                 updated=c.updated,
                 unchanged=c.unchanged,
             )
+        )
+        audit.append(
+            conn,
+            "quarantine.release",
+            object_type="quarantine_row",
+            object_id=str(qid),
+            details={
+                "kind": kind.name,
+                "batch_id": batch_id,
+                "source": file_name(q.source),
+                "row": q.row_no,
+                "corrected": sorted(corrections),
+                "inserted": c.inserted,
+                "updated": c.updated,
+            },
         )
         return result

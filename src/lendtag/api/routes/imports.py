@@ -72,7 +72,12 @@ def create(
         def work() -> Any:
             with ctx.acting():
                 result = ctx.core.import_file(
-                    kind, path, channel=channel, effective_date=effective_date
+                    kind,
+                    path,
+                    channel=channel,
+                    effective_date=effective_date,
+                    scope=ctx.branches,
+                    source=name,
                 )
             return result.as_dict()
 
@@ -149,5 +154,5 @@ def release(
     _batch(ctx, row["batch_id"])
     with ctx.acting():
         return ctx.core.quarantine_release(
-            row_id, body.set, effective_date=body.effective_date
+            row_id, body.set, effective_date=body.effective_date, scope=ctx.branches
         ).as_dict()
