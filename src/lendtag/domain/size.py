@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
@@ -40,6 +40,7 @@ __all__ = [
     "SizeResult",
     "classify_size",
     "size_class_of",
+    "size_classifier",
     "size_industry_for",
 ]
 
@@ -447,3 +448,57 @@ def _bad_indicator(indicator: str, raw: float) -> None:
         "size.indicator_value",
         f"{indicator} must be a finite number ≥ 0 for size classification, got {raw!r}",
     )
+
+
+Classifier = Callable[[float | None, float | None, float | None], str]
+_INF = math.inf
+
+
+@functools.lru_cache(maxsize=8192)
+def size_classifier(industry_code: str | None) -> Classifier:
+    """A function ``(employees, revenue, total_assets) -> class`` for one industry code.
+
+    ``size_classifier(code)(e, r, a) == size_class_of(code, e, r, a)`` always (a test holds
+    them equal); ``None`` as the code gives ``unclassified``. The function is specialised to
+    the industry's one or two indicators and their bounds, so classifying a column of rows
+    costs one small call per row. Any value that is not a plain finite number ≥ 0 goes to
+    :func:`size_class_of` itself, so missing values and errors are exactly its own.
+    """
+    rules = None if industry_code is None else _lean_rules(industry_code)
+    if rules is None:
+        return _unclassified
+    code: str = industry_code  # type: ignore[assignment]
+    micro, small, medium, large = _CLASS_VALUES
+
+    def exact(e: float | None, r: float | None, a: float | None) -> str:
+        return size_class_of(code, e, r, a)
+
+    if len(rules) > 2:  # pragma: no cover - no industry of the 2017 table has three
+        return exact
+    if len(rules) == 1:
+        p1, _n1, l1, m1, s1 = rules[0]
+
+        def one(e: float | None, r: float | None, a: float | None) -> str:
+            x = (e, r, a)[p1]
+            if not (x is not None and 0 <= x < _INF):
+                return exact(e, r, a)
+            return large if x >= l1 else medium if x >= m1 else small if x >= s1 else micro
+
+        return one
+    (p1, _n1, l1, m1, s1), (p2, _n2, l2, m2, s2) = rules[0], rules[1]
+    tiers = (micro, small, medium, large)
+
+    def two(e: float | None, r: float | None, a: float | None) -> str:
+        given = (e, r, a)
+        x, y = given[p1], given[p2]
+        if not (x is not None and y is not None and 0 <= x < _INF and 0 <= y < _INF):
+            return exact(e, r, a)
+        tx = 3 if x >= l1 else 2 if x >= m1 else 1 if x >= s1 else 0
+        ty = 3 if y >= l2 else 2 if y >= m2 else 1 if y >= s2 else 0
+        return tiers[tx if tx < ty else ty]
+
+    return two
+
+
+def _unclassified(e: float | None, r: float | None, a: float | None) -> str:
+    return _UNCLASSIFIED

@@ -24,7 +24,14 @@ from lendtag.ingest.merge import Merger
 from lendtag.ingest.readers import Source, detect_format, fingerprint, open_source
 from lendtag.ingest.specs import KINDS, Columns, Context, Kind
 from lendtag.ingest.validate import ChunkValidator, check_header
-from lendtag.ingest.worker import Helper, Job, Validated, use_helper, validate_chunks
+from lendtag.ingest.worker import (
+    Helper,
+    Job,
+    Validated,
+    collect_cycles,
+    use_helper,
+    validate_chunks,
+)
 from lendtag.store import audit
 from lendtag.store.db import Store
 from lendtag.store.dialect import insert_ignore
@@ -180,17 +187,22 @@ def run_import(
     if not path.is_file():
         raise FileFormatError(f"{source_name}: no such file", details={"file": source_name})
     fmt = detect_format(path)
-    sha, detected = fingerprint(path, detect=fmt != "xlsx" and encoding is None)
-    columns = [c.name for c in kind.columns]
-    src = open_source(
-        path, columns, reporter.update, encoding=encoding or detected, sheet=sheet, name=source_name
-    )
-    helper: Helper | None = None
+    # a helper process for a large file is started first: it gets ready meanwhile
+    helper = Helper() if use_helper(path) else None
+    src: Source | None = None
     try:
+        sha, detected = fingerprint(path, detect=fmt != "xlsx" and encoding is None)
+        columns = [c.name for c in kind.columns]
+        src = open_source(
+            path,
+            columns,
+            reporter.update,
+            encoding=encoding or detected,
+            sheet=sheet,
+            name=source_name,
+        )
         if src.format != "jsonl":
             check_header(kind, src.header, source_name)
-        if use_helper(path):  # started now, it gets ready while the transaction begins
-            helper = Helper()
         job = {
             "path": str(path),
             "kind": kind.name,
@@ -217,7 +229,8 @@ def run_import(
     finally:
         if helper is not None:
             helper.close()
-        src.close()
+        if src is not None:
+            src.close()
 
 
 def _run(
@@ -296,10 +309,10 @@ def _no_cycle_collection() -> Iterator[None]:
 
     An import allocates millions of short-lived lists and tuples, none in reference cycles;
     each burst of allocations makes the collector walk every live object again. Reference
-    counting still frees everything as soon as it is unused, and after each chunk the loader
-    collects the young generations itself (little survives a chunk, so that is cheap), so
-    memory stays bounded; the collector resumes (if it was on) when the last import running
-    in the process ends.
+    counting still frees everything as soon as it is unused, and every few chunks the loader
+    collects the young generations itself (:func:`collect_cycles`), so the few cycles a
+    chunk leaves (driver results) cannot pile up; the collector resumes (if it was on) when
+    the last import running in the process ends.
     """
     with _gc_lock:
         if _gc["holders"] == 0:
@@ -383,7 +396,7 @@ class _Loader:
             for row_no, cells, problems in sorted(bad, key=lambda b: b[0]):
                 self.quarantine.add(row_no, cells, problems)
             del chunk, checked, bad
-            gc.collect(1)  # the few cycles a chunk leaves (driver results): cheap, and bounded
+            collect_cycles()
         self.quarantine.flush()
         c = merger.counts
         return BatchResult(

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Boolean, Connection, CursorResult, Integer, Numeric, String, Table
 
 Convert = Callable[[Sequence[Any]], list[Any]]
+_CONVERTED_LIMIT = 100_000  # distinct values a converter remembers before starting afresh
 LOOKUP_PARAMS = 5_000
 """Bound parameters per key lookup (SQLite allows 32,766; PostgreSQL 65,535)."""
 
@@ -44,13 +45,26 @@ def bind_converter(conn: Connection, table: Table, column: str) -> Convert | Non
     if process is None:
         return None
 
+    seen: dict[Any, Any] = {None: None}  # kept from call to call: dates repeat across chunks
+
     def convert(values: Sequence[Any]) -> list[Any]:
-        try:  # repeated values (dates, a batch's timestamp) are converted once
-            mapping = {v: process(v) for v in set(values) if v is not None}
-        except TypeError:  # unhashable values
+        try:  # each distinct value (a date, a batch's timestamp) is converted once
+            return list(map(seen.__getitem__, values))
+        except KeyError:
+            pass
+        except TypeError:
             return [None if v is None else process(v) for v in values]
-        mapping[None] = None
-        return list(map(mapping.__getitem__, values))
+        try:
+            new = set(values).difference(seen)
+        except TypeError:  # an unhashable value among them
+            return [None if v is None else process(v) for v in values]
+        if len(seen) + len(new) > _CONVERTED_LIMIT:
+            seen.clear()
+            seen[None] = None
+            new = set(values)
+            new.discard(None)
+        seen.update((v, process(v)) for v in new)
+        return list(map(seen.__getitem__, values))
 
     return convert
 
