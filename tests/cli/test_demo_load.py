@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from lendtag.access.errors import AuthenticationError
 from lendtag.cli.demo import LOAD_ORDER, load_demo
 from lendtag.cli.main import app
-from lendtag.access.errors import AuthenticationError
 from lendtag.core import Lendtag
 from lendtag.core.quickstart import quarter_ends
 from lendtag.demo import DEMO_AS_OF, generate_portfolio
@@ -76,9 +76,9 @@ def test_demo_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert second["catalog"]["published"] == {}
     assert [(r["as_of"], r["changed"]) for r in second["runs"]] == [("2026-06-30", 0)]
     assert second["password"] != doc["password"]
-    with Lendtag(Settings(database_url=f"sqlite:///{tmp_path / 'lendtag.db'}")) as lt:
-        with pytest.raises(AuthenticationError):
-            lt.login("demo-admin", doc["password"])
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'lendtag.db'}")
+    with Lendtag(settings) as lt, pytest.raises(AuthenticationError):
+        lt.login("demo-admin", doc["password"])
 
 
 def test_quarter_ends() -> None:
