@@ -132,6 +132,22 @@ def test_an_upload_with_an_idempotency_key_is_imported_once(api: Api) -> None:
     assert fresh.status_code == 201 and fresh.json()["batch_id"] != first.json()["batch_id"]
 
 
+def test_a_release_with_an_idempotency_key_replays_its_answer(api: Api) -> None:
+    code = credit_code(9)
+    upload(api, "admin1", HEADER + f"{code},再一家,Z99,1,2020-01-01,330100,10,100,100,web\n")
+    [row] = api.get("admin1", "/api/v1/quarantine").json()
+    path = f"/api/v1/quarantine/{row['id']}/release"
+    key = {"Idempotency-Key": f"release-{row['id']}"}
+    body = {"set": {"industry_code": "C3411"}}
+    first = api.post("admin1", path, json=body, headers=key)
+    again = api.post("admin1", path, json=body, headers=key)
+    assert first.status_code == again.status_code == 200, first.text
+    assert first.json() == again.json() and again.headers["idempotent-replayed"] == "true"
+    other = api.post("admin1", path, json={"set": {"industry_code": "C3412"}}, headers=key)
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
+    assert api.get("admin1", f"/api/v1/customers/{code}").json()["industry_code"] == "C3411"
+
+
 def test_the_tag_catalog_reads(api: Api) -> None:
     listed = {t["code"]: t for t in api.get("viewer1", "/api/v1/tags").json()}
     assert {"overdue_30", "leverage_band", "watch_list"} <= set(listed)

@@ -129,6 +129,35 @@ def test_imports_and_quarantine_of_another_user_are_not_found(api: Api, tmp_path
     assert api.get("admin1", f"/api/v1/imports/{batch}").json()["created_by"] == "rm_sh"
 
 
+def test_an_upload_cannot_touch_another_branch_s_customers(api: Api) -> None:
+    header = (
+        "credit_code,name,industry_code,registered_capital,established_on,region_code,"
+        "employees,revenue,total_assets,channel,branch\n"
+    )
+    row = "{c},{n},C3411,1,2020-01-01,330100,9,100,100,branch,{b}\n"
+    text = header + "".join(
+        [
+            row.format(c=MINE[0], n="我的客户", b="HZ01"),
+            row.format(c=THEIRS[0], n="抢来的客户", b="HZ01"),
+            row.format(c=credit_code(9), n="别行新客户", b="SH02"),
+        ]
+    )
+    files = {"file": ("mine.csv", text.encode(), "text/csv")}
+    r = api.post("rm_hz", "/api/v1/imports", data={"kind": "customers"}, files=files)
+    assert r.status_code == 201, r.text
+    assert (r.json()["accepted"], r.json()["quarantined"]) == (1, 2)
+    rows = api.get("rm_hz", f"/api/v1/imports/{r.json()['batch_id']}/quarantine").json()
+    assert {(q["row"], q["column"], q["errors"][0]["code"]) for q in rows} == {
+        (3, "credit_code", "out_of_scope"),
+        (4, "branch", "out_of_scope"),
+    }
+    assert leaks(api.get("rm_hz", "/api/v1/quarantine")) == [THEIRS[0]]  # its own file's row
+    theirs = api.get("rm_sh", f"/api/v1/customers/{THEIRS[0]}").json()
+    assert theirs["branch"] == "SH02" and theirs["name"] != "抢来的客户"
+    assert api.get("admin1", f"/api/v1/customers/{credit_code(9)}").status_code == 404
+    assert api.get("rm_hz", f"/api/v1/customers/{MINE[0]}").json()["employees"] == 9
+
+
 def test_a_scoped_user_cannot_move_a_customer_to_another_branch(api: Api) -> None:
     r = api.client.patch(
         f"/api/v1/customers/{MINE[0]}", json={"branch": "SH02"}, headers=api.headers("rm_hz")

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from lendtag.core import Lendtag
+from lendtag.ingest.specs import PERSONS
 from lendtag.store.models import (
     BureauReport,
     FinancialStatement,
@@ -105,6 +106,48 @@ def test_persons(loaded: Lendtag, tmp_path: Path) -> None:
     shown = loaded.customer_show(c1)
     person = next(p for p in shown["related_parties"] if p["relation"] == "legal_representative")
     assert person["id_number"] == "1101**********002X" and person["phone"] == "138****8000"
+
+
+def test_persons_known_from(loaded: Lendtag, tmp_path: Path) -> None:
+    """A relation is known from its cell, else the effective date, else the import date, and
+    a later import of the same relation does not move the day."""
+    c1 = credit_code(1)
+    header = [*PERSONS.header, "known_from"]
+    rows = [
+        {"credit_code": c1, "relation": "guarantor", "party_type": "person", "name": "甲"},
+        {
+            "credit_code": c1,
+            "relation": "shareholder",
+            "party_type": "person",
+            "name": "乙",
+            "known_from": "2021-03-01",
+        },
+        {
+            "credit_code": c1,
+            "relation": "actual_controller",
+            "party_type": "person",
+            "name": "丙",
+            "known_from": "2026-07-01",
+        },
+    ]
+    file = write_csv(tmp_path / "p.csv", rows, header)
+    result = loaded.import_file("persons", file, effective_date=dt.date(2022, 5, 6), today=TODAY)
+    assert (result.accepted, result.quarantined) == (2, 1)
+    (problem,) = loaded.quarantine_list()
+    assert problem["column"] == "known_from" and "after the import date" in problem["reason"]
+    known = {r["name"]: r["known_from"] for r in rows_of(loaded, RelatedParty)}
+    assert known == {"甲": dt.date(2022, 5, 6), "乙": dt.date(2021, 3, 1)}
+
+    later = [
+        {**rows[0], "name": "甲"},
+        {"credit_code": c1, "relation": "guarantor", "party_type": "person", "name": "丁"},
+    ]
+    again = loaded.import_file(
+        "persons", write_csv(tmp_path / "p2.csv", later, list(PERSONS.header)), today=TODAY
+    )
+    assert (again.inserted, again.unchanged) == (1, 1)
+    known = {r["name"]: r["known_from"] for r in rows_of(loaded, RelatedParty)}
+    assert known == {"甲": dt.date(2022, 5, 6), "乙": dt.date(2021, 3, 1), "丁": TODAY}
 
 
 def test_statements_and_bureau(loaded: Lendtag, tmp_path: Path) -> None:

@@ -74,7 +74,11 @@ class Merger:
         self.data_columns = [c.name for c in kind.columns if c.name in names] + [
             extra for extra in ("industry_section", "size_class", "party_key") if extra in names
         ]
-        self.compare = [c for c in self.data_columns if c not in kind.key]
+        # known_from (related parties) is set when a relation is first recorded, then kept
+        self.known = "known_from" in self.data_columns
+        self.compare = [
+            c for c in self.data_columns if c not in kind.key and c != "known_from"
+        ]
         self.scales = {
             c: s for c in self.data_columns if (s := _rounder(self.table.c[c])) is not None
         }
@@ -132,6 +136,9 @@ class Merger:
             return
         self.counts.superseded += merged - len(latest)
         effective = self._effective(columns, default_effective, n)
+        if self.known:
+            given = columns["known_from"]
+            columns = {**columns, "known_from": [d or default_effective for d in given]}
         picked = None if len(latest) == n else sorted(latest.values())
         if self.optimistic:
             # SQLite: insert every row, skipping those whose key is already there (and any

@@ -506,8 +506,15 @@ PERSONS = Kind(
         Column("phone", _mobile, doc="mainland mobile number (personal data)"),
         Column("share_pct", f.parse_percent, doc="shareholding in percent, shareholders only"),
         Column("related_credit_code", _credit_code, doc="credit code of an enterprise party"),
+        Column(
+            "known_from",
+            f.parse_date,
+            in_header=False,
+            doc="day the bank learned of the relation (default: --effective-date, else the "
+            "import date); kept from the first import of the relation",
+        ),
     ),
-    checks=(_customer_exists, RowCheck(_party_check)),
+    checks=(_customer_exists, RowCheck(_party_check), NotFuture("known_from")),
     derive=DeriveParty(),
     scope_checks=(OwnerInScope("credit_code"),),
 )

@@ -146,13 +146,18 @@ class ReleaseIn(BaseModel):
 def release(
     row_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     body: ReleaseIn,
+    request: Request,
     ctx: Ctx = Depends(authorized),
 ) -> Any:
     row = ctx.core.quarantine_get(row_id)
     if row is None:
         raise NotFoundError(f"no quarantined row {row_id}", details={"row_id": row_id})
     _batch(ctx, row["batch_id"])
-    with ctx.acting():
-        return ctx.core.quarantine_release(
-            row_id, body.set, effective_date=body.effective_date, scope=ctx.branches
-        ).as_dict()
+
+    def work() -> Any:
+        with ctx.acting():
+            return ctx.core.quarantine_release(
+                row_id, body.set, effective_date=body.effective_date, scope=ctx.branches
+            ).as_dict()
+
+    return idempotent(request, ctx, body.model_dump(mode="json"), work)
