@@ -76,9 +76,7 @@ class Merger:
         ]
         # known_from (related parties) is set when a relation is first recorded, then kept
         self.known = "known_from" in self.data_columns
-        self.compare = [
-            c for c in self.data_columns if c not in kind.key and c != "known_from"
-        ]
+        self.compare = [c for c in self.data_columns if c not in kind.key and c != "known_from"]
         self.scales = {
             c: s for c in self.data_columns if (s := _rounder(self.table.c[c])) is not None
         }
