@@ -143,7 +143,11 @@ class FinancialStatement(Base):
     operating_profit: Mapped[Wan | None]
     interest_expense: Mapped[Wan | None]
     net_profit: Mapped[Wan | None]
-    operating_cash_flow: Mapped[Wan | None]
+    operating_cash_flow: Mapped[Wan | None]  # 经营活动产生的现金流量净额, signed
+    investing_cash_flow: Mapped[Wan | None]  # 投资活动产生的现金流量净额, signed
+    financing_cash_flow: Mapped[Wan | None]  # 筹资活动产生的现金流量净额, signed
+    # 购建固定资产、无形资产和其他长期资产支付的现金, not negative
+    capital_expenditure: Mapped[Wan | None]
     batch_id: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (UniqueConstraint("credit_code", "period_end", "period_type"),)
