@@ -167,6 +167,24 @@ def test_large_chunks_with_sparse_bad_cells(kind_name: str) -> None:
         assert_same(kind, header, rows, [1000, 1500, 2000], ctx)
 
 
+@pytest.mark.parametrize(
+    "kind_name, column_name",
+    [(k.name, c.name) for k in KINDS.values() for c in k.columns if not c.in_header],
+)
+def test_every_optional_column_takes_every_text_of_its_pool(
+    kind_name: str, column_name: str
+) -> None:
+    """Each optional column (statements' cash-flow lines among them), in a file that has
+    it, with every text of its pool — signed, non-negative, bad and empty — and the other
+    cells good: both validators agree on each row."""
+    kind = KINDS[kind_name]
+    header = [c.name for c in kind.columns]
+    texts = pool(kind.columns[header.index(column_name)])
+    rows = [[text if c.name == column_name else pool(c)[0] for c in kind.columns] for text in texts]
+    for ctx in contexts():
+        assert_same(kind, header, rows, [len(rows) // 2], ctx)
+
+
 def _domain(code: str) -> str | None:
     try:
         return str(CreditCode()(code))

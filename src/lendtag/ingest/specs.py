@@ -351,9 +351,9 @@ class OwnerInScope(Check):
 # -- cross-field rules and derived columns --------------------------------------------------
 
 
-def _wan(name: str, doc: str, *, signed: bool = False) -> Column:
+def _wan(name: str, doc: str, *, signed: bool = False, in_header: bool = True) -> Column:
     parser = f.parse_wan if signed else f.parse_non_negative_wan
-    return Column(name, parser, doc=f"{doc} (万元)")
+    return Column(name, parser, in_header=in_header, doc=f"{doc} (万元)")
 
 
 def _yuan(name: str, doc: str, *, required: bool = True) -> Column:
@@ -553,6 +553,25 @@ STATEMENTS = Kind(
         _wan("interest_expense", "利息费用"),
         _wan("net_profit", "净利润, may be negative", signed=True),
         _wan("operating_cash_flow", "经营活动现金流量净额, may be negative", signed=True),
+        # the rest of the cash-flow statement: optional, so files in the older format (up to
+        # operating_cash_flow) still import
+        _wan(
+            "investing_cash_flow",
+            "投资活动产生的现金流量净额, may be negative",
+            signed=True,
+            in_header=False,
+        ),
+        _wan(
+            "financing_cash_flow",
+            "筹资活动产生的现金流量净额, may be negative",
+            signed=True,
+            in_header=False,
+        ),
+        _wan(
+            "capital_expenditure",
+            "购建固定资产、无形资产和其他长期资产支付的现金 (capital expenditure), not negative",
+            in_header=False,
+        ),
     ),
     checks=(_customer_exists, NotBefore("reported_on", "period_end"), NotFuture("reported_on")),
     scope_checks=(OwnerInScope("credit_code"),),
