@@ -20,7 +20,7 @@ EXPECTED_HEADERS = {
     "statements": "credit_code,period_end,period_type,reported_on,total_assets,"
     "total_liabilities,current_assets,current_liabilities,inventory,cash,accounts_receivable,"
     "equity,revenue,cost_of_sales,operating_profit,interest_expense,net_profit,"
-    "operating_cash_flow",
+    "operating_cash_flow,investing_cash_flow,financing_cash_flow,capital_expenditure",
     "bureau": "credit_code,report_date,overdue_count,overdue_amount,outstanding_debt,"
     "lender_count,inquiries_6m,guarantees_given,litigation_count,executed_person,tax_arrears,"
     "abnormal_operation",

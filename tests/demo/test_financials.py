@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import statistics
 from collections import defaultdict
 from decimal import Decimal
@@ -24,7 +25,13 @@ def test_accounting_identities_hold_exactly(small_portfolio: DemoFiles) -> None:
         assert parts <= ca
         assert D(row["current_liabilities"]) <= tl
         assert D(row["cost_of_sales"]) <= D(row["revenue"])
-        for column in ("inventory", "cash", "accounts_receivable", "interest_expense"):
+        for column in (
+            "inventory",
+            "cash",
+            "accounts_receivable",
+            "interest_expense",
+            "capital_expenditure",
+        ):
             assert D(row[column]) >= 0, column
 
 
@@ -123,3 +130,57 @@ def test_bureau_signals_follow_weakness(small_portfolio: DemoFiles) -> None:
     strong = [c for c, r in ratios.items() if r[0] < 0.45]
     for column in ("overdue_count", "inquiries_6m", "litigation_count"):
         assert mean(weak, column) > mean(strong, column), column
+
+
+def test_investing_cash_flow_is_about_minus_capital_expenditure(
+    small_portfolio: DemoFiles,
+) -> None:
+    rows = list(read_rows(small_portfolio.statements))
+    capex_share = [float(r["capital_expenditure"]) / float(r["total_assets"]) for r in rows]
+    assert all(share <= 0.35 for share in capex_share)
+    assert 0.01 < statistics.median(capex_share) < 0.08
+    investing = [D(r["investing_cash_flow"]) for r in rows]
+    assert sum(v < 0 for v in investing) / len(rows) > 0.9  # firms usually invest
+    # apart from the occasional purchase or sale of investments, investing ≈ −capex
+    gaps = [
+        abs(float(D(r["investing_cash_flow"]) + D(r["capital_expenditure"])))
+        / float(r["total_assets"])
+        for r in rows
+    ]
+    assert statistics.median(gaps) < 0.005
+
+
+def test_stronger_firms_invest_more(small_portfolio: DemoFiles) -> None:
+    ratios = _latest_ratios(small_portfolio)
+    capex = {
+        r["credit_code"]: float(r["capital_expenditure"]) / float(r["total_assets"])
+        for r in read_rows(small_portfolio.statements)
+        if r["period_end"] == "2025-12-31"
+    }
+    leveraged = [capex[c] for c, r in ratios.items() if r[0] > 0.75]
+    sound = [capex[c] for c, r in ratios.items() if r[0] < 0.45]
+    assert statistics.mean(leveraged) < statistics.mean(sound)
+
+
+def test_financing_cash_flow_follows_net_borrowing(small_portfolio: DemoFiles) -> None:
+    """Borrowing is what interest is charged on (interest expense ÷ 4.8%): where it fell,
+    the firm repaid debt and financing cash flow is negative; where it grew by more than
+    the interest and any dividend, financing cash flow is positive."""
+    by_firm: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for row in read_rows(small_portfolio.statements):
+        by_firm[row["credit_code"]].append(row)
+    fell = grew = 0
+    for rows in by_firm.values():
+        rows.sort(key=lambda r: r["period_end"])
+        for before, after in itertools.pairwise(rows):
+            interest = float(after["interest_expense"])
+            change = (interest - float(before["interest_expense"])) / 0.048
+            financing = float(after["financing_cash_flow"])
+            if change < -1:
+                fell += 1
+                assert financing < 0, (before, after)
+            dividends = max(float(after["net_profit"]), 0.0) * 0.4
+            if change * 0.8 > interest + dividends + 1:
+                grew += 1
+                assert financing > 0, (before, after)
+    assert fell > 50 and grew > 50

@@ -4,6 +4,12 @@ A firm's latent strength z sets its leverage, liquidity, margins and cash genera
 debt ratio ≈ 0.52 − 0.13·z (so z ≈ −2 firms owe more than 75% of their assets),
 EBIT margin ≈ 6% + 3.5%·z (weak firms lose money once interest is paid), and operating
 cash flow ≈ net profit + depreciation + 2.5%·z of revenue (weak firms burn cash).
+The rest of the cash-flow statement comes from a stream of its own (so adding it left every
+earlier figure as it was): capital expenditure is a share of the non-current assets that is
+larger for stronger firms, investing cash flow ≈ −capital expenditure plus a little noise
+(and now and then a purchase of investments, or an asset sale by a weak firm), financing
+cash flow = net new borrowing − interest paid − dividends, so it is negative whenever the
+firm's borrowing fell. Borrowing is the debt the interest expense is charged on.
 The latest fiscal year matches the customer file's revenue and total assets exactly;
 earlier years are walked back with growth that is faster for stronger firms.
 
@@ -27,7 +33,8 @@ STATEMENT_HEADER = (
     "credit_code", "period_end", "period_type", "reported_on", "total_assets",
     "total_liabilities", "current_assets", "current_liabilities", "inventory", "cash",
     "accounts_receivable", "equity", "revenue", "cost_of_sales", "operating_profit",
-    "interest_expense", "net_profit", "operating_cash_flow",
+    "interest_expense", "net_profit", "operating_cash_flow", "investing_cash_flow",
+    "financing_cash_flow", "capital_expenditure",
 )  # fmt: skip
 BUREAU_HEADER = (
     "credit_code", "report_date", "overdue_count", "overdue_amount", "outstanding_debt",
@@ -76,6 +83,42 @@ def _period(
     return [ta, tl, ca, cl, inv, cash, ar, ta - tl, rev, cost, op, interest, net, ocf]
 
 
+INTEREST_RATE = 0.048
+"""The rate :func:`_period` charges on borrowing: borrowing = interest expense / this rate."""
+_TA, _CA, _INTEREST, _NET = 0, 2, 11, 12  # positions in a _period list
+
+
+def _borrowing(figures: list[int]) -> int:
+    """Interest-bearing debt of a period (hundredths of 万元), from its interest expense."""
+    return round(figures[_INTEREST] / INTEREST_RATE)
+
+
+def _cash_flows(
+    rng: random.Random, ent: Enterprise, figures: list[int], borrowed_before: int, months: int
+) -> list[int]:
+    """Investing cash flow, financing cash flow and capital expenditure (hundredths of 万元)
+    of a period of ``months`` whose figures are ``figures``; ``borrowed_before`` is the
+    borrowing at the start of the period."""
+    z, share = ent.strength, months / 12
+    ta = figures[_TA]
+    fixed = ta - figures[_CA]  # non-current assets
+    rate = clamp(0.09 + 0.03 * z + rng.gauss(0, 0.03), 0.005, 0.35)
+    capex = round(fixed * rate * share)
+    investing = -capex + round(ta * rng.gauss(0, 0.004) * share)
+    if rng.random() < 0.12:  # now and then: a weak firm sells assets, a sound one invests
+        if z < -1:
+            investing += round(ta * rng.uniform(0.01, 0.04))
+        else:
+            investing -= round(ta * rng.uniform(0.005, 0.03))
+    net_borrowing = _borrowing(figures) - borrowed_before
+    drawn = round(net_borrowing * clamp(1 + rng.gauss(0, 0.05), 0.8, 1.2))
+    net = figures[_NET]
+    paying = months == 12 and net > 0 and rng.random() < clamp(0.3 + 0.1 * z, 0.05, 0.6)
+    dividends = round(net * rng.uniform(0.1, 0.4)) if paying else 0
+    financing = drawn - round(figures[_INTEREST] * share) - dividends
+    return [investing, financing, capex]
+
+
 def _reported(rng: random.Random, fiscal_year: int, as_of: dt.date) -> dt.date:
     """Annual accounts reach the bank in April–May; early filers if as_of is earlier."""
     day = dt.date(fiscal_year + 1, 4, 1) + dt.timedelta(days=rng.randrange(61))
@@ -104,23 +147,34 @@ def statement_rows(seed: int, as_of: dt.date, ent: Enterprise) -> tuple[list[lis
         growth = clamp(0.05 + 0.06 * z + rng.gauss(0, 0.12), -0.4, 0.8)
         revenue = max(round(revenue / (1 + growth), 2), 0.5)
         assets = max(round(assets / (1 + 0.6 * growth + rng.gauss(0, 0.04)), 2), 0.5)
+    flows_rng = stream(seed, "cash_flows", ent.index)  # its own: the figures above stay put
+    first = _borrowing(figures[years[0]])
+    # borrowing before the first year: none for a firm founded that year, else walked back
+    borrowed = (
+        0
+        if ent.established_on.year >= years[0]
+        else round(first / (1 + clamp(0.05 + 0.06 * z + flows_rng.gauss(0, 0.12), -0.4, 0.8)))
+    )
     rows = []
     for year in years:
         if year < ent.established_on.year:
             continue  # no accounts before the firm existed
+        flows = _cash_flows(flows_rng, ent, figures[year], borrowed, 12)
+        borrowed = _borrowing(figures[year])
         reported = _reported(rng, year, as_of)
         row = [ent.credit_code, f"{year}-12-31", "annual", reported.isoformat()]
-        rows.append(row + [_h(v) for v in figures[year]])
+        rows.append(row + [_h(v) for v in figures[year] + flows])
     interim_end = dt.date(as_of.year, 6, 30)
     if as_of >= dt.date(as_of.year, 8, 31) and rng.random() < 0.3:
         growth = clamp(0.05 + 0.06 * z + rng.gauss(0, 0.1), -0.4, 0.6)
         half = _period(
             rng, ent, ent.revenue * (1 + growth) / 2, ent.total_assets * (1 + growth / 2), debt
         )
+        flows = _cash_flows(flows_rng, ent, half, borrowed, 6)
         reported = dt.date(as_of.year, 7, 15) + dt.timedelta(days=rng.randrange(48))
         rows.append(
             [ent.credit_code, interim_end.isoformat(), "interim", reported.isoformat()]
-            + [_h(v) for v in half]
+            + [_h(v) for v in half + flows]
         )
     latest = figures[years[-1]]
     return rows, Balance(latest[1] / 100, latest[1] / max(latest[0], 1))
