@@ -56,6 +56,9 @@ STATEMENT_LINES = (
     "interest_expense",
     "net_profit",
     "operating_cash_flow",
+    "investing_cash_flow",
+    "financing_cash_flow",
+    "capital_expenditure",
 )
 BUREAU_FIELDS = (
     "overdue_count",
