@@ -123,6 +123,15 @@ class Settings(BaseSettings):
         le=64,
         description="Worker processes `lendtag serve` starts (each serves the same store).",
     )
+    api_threads: int = Field(
+        default=4,
+        ge=1,
+        le=256,
+        description=(
+            "Threads per API process that run route code (database reads and writes); few "
+            "threads keep tail latency low, since they share one interpreter lock."
+        ),
+    )
 
     @property
     def is_sqlite(self) -> bool:

@@ -50,3 +50,35 @@ def test_a_database_at_an_older_schema_is_refused_until_migrated(tmp_path: Path)
         assert info.value.details == expected
         assert lt.init()["from_revision"] == "0002"
         assert lt.customers_list() == []
+
+
+def test_a_passed_check_is_remembered_for_a_few_seconds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server asks the database for its schema once in a while, not on every request;
+    `init` makes the next check ask again."""
+    from lendtag.store import db, migrate
+
+    asked: list[str | None] = []
+    real = migrate.current_revision
+
+    def counting(conn: object) -> str | None:
+        asked.append(real(conn))  # type: ignore[arg-type]
+        return asked[-1]
+
+    monkeypatch.setattr(migrate, "current_revision", counting)
+    with Lendtag(Settings(database_url=f"sqlite:///{tmp_path / 'x.db'}")) as lt:
+        lt.init()
+        asked.clear()  # init asks before and after migrating
+        for _ in range(5):
+            lt.require_migrated()
+        assert len(asked) == 1
+        lt.init()
+        asked.clear()
+        lt.require_migrated()
+        assert len(asked) == 1
+        monkeypatch.setattr(db, "_RECHECK_SECONDS", 0.0)
+        lt.store.forget_schema_check()
+        lt.require_migrated()
+        lt.require_migrated()
+        assert len(asked) == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lendtag.core import Lendtag
+from lendtag.tags import catalog
 from lendtag.tags.errors import CatalogError, LifecycleError
 from tests.tags.engine_fixtures import load_catalog, tag
 
@@ -60,3 +61,31 @@ def test_a_reload_of_the_same_catalog_changes_nothing(lt: Lendtag) -> None:
     load_catalog(lt)
     load_catalog(lt)
     assert [v["version"] for v in lt.definition_versions("tag", "leverage_band")] == [1]
+
+
+def test_the_parsed_published_catalog_follows_every_publish_and_retirement(lt: Lendtag) -> None:
+    """catalog.published keeps parsed definitions between calls; each publish and each
+    retirement is seen by the very next read, also through a second core on the store."""
+    load_catalog(lt)
+
+    def expression(core: Lendtag) -> str | None:
+        with core.store.read() as conn:
+            tags = {t.code: t for t in catalog.published(conn, "tag")}
+        return tags["big_debt"].expression if "big_debt" in tags else None
+
+    other = Lendtag(lt.settings)
+    try:
+        assert expression(lt) is None
+        lt.definition_draft("tag", FLAG, "alice")
+        lt.definition_step("submit", "tag", "big_debt", "alice")
+        lt.definition_step("publish", "tag", "big_debt", "bob")
+        assert expression(lt) == expression(other) == "debt_ratio > 0.9"
+        lt.definition_draft("tag", FLAG | {"expression": "debt_ratio > 0.95"}, "carol")
+        lt.definition_step("submit", "tag", "big_debt", "carol")
+        assert expression(other) == "debt_ratio > 0.9"  # a draft in review changes nothing
+        lt.definition_step("publish", "tag", "big_debt", "bob")
+        assert expression(other) == expression(lt) == "debt_ratio > 0.95"
+        lt.definition_step("retire", "tag", "big_debt", "bob")
+        assert expression(other) is None and expression(lt) is None
+    finally:
+        other.close()

@@ -245,9 +245,13 @@ def test_related_parties_count_from_the_day_they_were_known(lt: Lendtag, tmp_pat
             text("UPDATE related_parties SET known_from = :d WHERE relation = 'guarantor'"),
             {"d": dt.date(2026, 5, 1)},
         )
-    # undated rows are known from the day they were stored
+        conn.execute(
+            text("UPDATE related_parties SET known_from = :d WHERE relation = :r"),
+            {"d": dt.date(2026, 7, 15), "r": "guarantee_provided"},
+        )
+    # undated rows, imported without --effective-date, are known from the import date
     stored_days = {d if isinstance(d, dt.date) else dt.date.fromisoformat(d) for d in stored}
-    assert stored_days <= {dt.date.today(), dt.datetime.now(dt.UTC).date()}
+    assert stored_days == {AS_OF}
     d1 = dt.date(2026, 3, 31)
     assert relations_on(lt, dt.date(2026, 1, 14)) == {
         "group_members": 0,
@@ -258,7 +262,7 @@ def test_related_parties_count_from_the_day_they_were_known(lt: Lendtag, tmp_pat
     assert relations_on(lt, AS_OF) == {
         "group_members": 1,
         "guarantors": 1,
-        "guarantees_provided": 0,  # stored today (after AS_OF), so not known on AS_OF
+        "guarantees_provided": 0,  # learned after AS_OF, so not known on AS_OF
     }
     lt.catalog_load_standard("tester")
     lt.tags_run(d1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
@@ -52,6 +53,8 @@ def create_app(settings: Settings | None = None, core: Lendtag | None = None) ->
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # route code runs in the thread pool; its size is a setting (see api_threads)
+        to_thread.current_default_thread_limiter().total_tokens = lendtag.settings.api_threads
         yield
         if owned:
             lendtag.close()

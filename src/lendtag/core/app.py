@@ -26,6 +26,7 @@ from lendtag.store import audit
 from lendtag.store.db import Store
 from lendtag.store.migrate import upgrade
 from lendtag.store.models import ImportBatch, QuarantineRow
+from lendtag.tags import queries
 
 
 class Lendtag(
@@ -49,6 +50,7 @@ class Lendtag(
     # -- schema --------------------------------------------------------------------------
     def init(self) -> dict[str, Any]:
         """Create or migrate the schema. Safe to run again."""
+        self.store.forget_schema_check()
         before, after = upgrade(self.store.engine)
         return {
             "database": self.store.safe_url,
@@ -200,15 +202,26 @@ class Lendtag(
             )
 
     def customer_show(
-        self, credit_code: str, as_of: dt.date | None = None, disclosure: Disclosure = MASKED
+        self,
+        credit_code: str,
+        as_of: dt.date | None = None,
+        disclosure: Disclosure = MASKED,
+        *,
+        with_tags: bool = False,
     ) -> dict[str, Any]:
-        """One customer; an unmasked read is written to the audit log in its transaction."""
+        """One customer (``with_tags``: and its tags on the same date, read in the same
+        transaction); an unmasked read is written to the audit log in its transaction."""
         self.require_migrated()
         if not disclosure.unmasked:
             with self.store.read() as conn:
-                return customers.show_customer(conn, credit_code, as_of)
+                doc = customers.show_customer(conn, credit_code, as_of)
+                if with_tags:
+                    doc["tags"] = queries.values_on(conn, doc["credit_code"], as_of)
+                return doc
         with self.store.write() as conn:
             doc = customers.show_customer(conn, credit_code, as_of, disclosure)
+            if with_tags:
+                doc["tags"] = queries.values_on(conn, doc["credit_code"], as_of)
             audit.append(
                 conn,
                 "customer.read_unmasked",

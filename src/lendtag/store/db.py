@@ -8,6 +8,7 @@ process, so a long import never fails half-way on a lock it could not upgrade.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,6 +20,8 @@ from lendtag.settings import Settings
 from lendtag.store.errors import NotMigratedError, StoreError
 
 _WRITE_OPTION = "lendtag_write"
+_RECHECK_SECONDS = 5.0
+"""How long a passed schema check holds before the store asks the database again."""
 
 
 def _sqlite_engine(url: str, settings: Settings) -> Engine:
@@ -70,6 +73,7 @@ class Store:
         self.settings = settings
         self.engine = create_store_engine(settings)
         self._write_lock = threading.Lock()
+        self._checked_until = 0.0  # monotonic time until which the schema is known current
 
     @property
     def dialect(self) -> str:
@@ -97,7 +101,13 @@ class Store:
                 yield conn
 
     def require_migrated(self) -> None:
-        """Raise :class:`NotMigratedError` unless the schema is at the latest migration."""
+        """Raise :class:`NotMigratedError` unless the schema is at the latest migration.
+
+        A passed check holds for a few seconds: a server answering many requests asks the
+        database once, not on every request.
+        """
+        if time.monotonic() < self._checked_until:
+            return
         from pathlib import Path
 
         from lendtag.store.migrate import current_revision, head_revision
@@ -132,6 +142,11 @@ class Store:
                 f"{head}; run `lendtag init` to migrate it",
                 details={"database": self.safe_url, "current": current, "head": head},
             )
+        self._checked_until = time.monotonic() + _RECHECK_SECONDS
+
+    def forget_schema_check(self) -> None:
+        """Check the schema again on the next :meth:`require_migrated` (after a migration)."""
+        self._checked_until = 0.0
 
     @property
     def safe_url(self) -> str:

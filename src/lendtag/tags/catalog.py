@@ -50,13 +50,42 @@ def _latest(conn: Connection, kind: str, code: str) -> Any:
     ).first()
 
 
+_PUBLISHED: dict[tuple[str, str], tuple[tuple[Any, ...], list[Any]]] = {}
+"""Parsed published definitions per (database, kind), with the signature they were read at."""
+
+
+def _signature(conn: Connection, kind: str) -> tuple[Any, ...]:
+    """Changes whenever the published set of ``kind`` changes: every publish stamps
+    ``published_at`` and every retirement ``retired_at``, and published versions are immutable."""
+    d = DEFINITIONS
+    row = conn.execute(
+        select(
+            func.count().filter(d.c.status == "published"),
+            func.max(d.c.published_at),
+            func.max(d.c.retired_at),
+        ).where(d.c.kind == kind)
+    ).one()
+    return tuple(row)
+
+
 def published(conn: Connection, kind: str) -> list[Any]:
-    """The published definitions of a kind, as models, ordered by code."""
+    """The published definitions of a kind, as models (frozen), ordered by code.
+
+    Parsed once per change of the published set: a server reads the catalog on every
+    request and asks the database only whether it changed.
+    """
+    key = (conn.engine.url.render_as_string(hide_password=False), kind)
+    signature = _signature(conn, kind)
+    cached = _PUBLISHED.get(key)
+    if cached is not None and cached[0] == signature:
+        return list(cached[1])
     d = DEFINITIONS
     rows = conn.execute(
         select(d.c.body).where(d.c.kind == kind, d.c.status == "published").order_by(d.c.code)
     )
-    return [MODELS[kind].model_validate(r.body) for r in rows]
+    models = [MODELS[kind].model_validate(r.body) for r in rows]
+    _PUBLISHED[key] = (signature, models)
+    return list(models)
 
 
 def published_catalog(conn: Connection) -> Catalog:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
+    bindparam,
     func,
     null,
     or_,
@@ -112,6 +113,17 @@ def _held_on(p: Any, day: dt.date) -> Any:
     )
 
 
+_CURRENT_OF = (
+    select(CURRENT)
+    .where(
+        CURRENT.c.credit_code == bindparam("code"),
+        or_(CURRENT.c.expires_on.is_(None), CURRENT.c.expires_on > bindparam("day", type_=Date)),
+    )
+    .order_by(CURRENT.c.tag_code)
+)
+"""A customer's current values not expired by a day (built once; the engine caches its SQL)."""
+
+
 def values_on(
     conn: Connection, code: str, as_of: dt.date | None = None, *, today: dt.date | None = None
 ) -> list[dict[str, Any]]:
@@ -119,17 +131,13 @@ def values_on(
     ``as_of``."""
     code = _require_customer(conn, code)
     tags = tag_index(conn)
-    p = _periods(code)
-    stmt = select(p)
     if as_of is not None:
-        stmt = stmt.where(_held_on(p, as_of))
-    else:
-        day = today or dt.date.today()
-        stmt = stmt.where(
-            p.c.valid_to.is_(None), or_(p.c.expires_on.is_(None), p.c.expires_on > day)
-        )
+        p = _periods(code)
+        rows = conn.execute(select(p).where(_held_on(p, as_of)).order_by(p.c.tag_code))
+    else:  # current values live in tag_values alone (every history period has ended)
+        rows = conn.execute(_CURRENT_OF, {"code": code, "day": today or dt.date.today()})
     out = []
-    for r in conn.execute(stmt.order_by(p.c.tag_code)):
+    for r in rows:
         tag = tags.get(r.tag_code)
         out.append(
             {

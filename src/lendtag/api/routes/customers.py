@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lendtag.access.privacy import Disclosure
 from lendtag.api.deps import Ctx, authorized
+from lendtag.api.documents import JSONDocument
 from lendtag.api.errors import ApiError
 
 router = APIRouter(prefix="/customers", tags=["customers"])
@@ -87,9 +88,7 @@ def get_customer(
 ) -> Any:
     disclosure = Disclosure.decide(ctx.principal.role, x_purpose, unmask)
     with ctx.acting():
-        doc = ctx.core.customer_show(credit_code, as_of, disclosure)
-        doc["tags"] = ctx.core.tags_show(credit_code, as_of)
-    return doc
+        return JSONDocument(ctx.core.customer_show(credit_code, as_of, disclosure, with_tags=True))
 
 
 class CustomerUpdate(BaseModel):
@@ -135,11 +134,13 @@ def update_customer(
 def customer_tags(
     credit_code: CreditCodePath, ctx: Ctx = Depends(scoped), as_of: AsOf = None
 ) -> Any:
-    return {
-        "credit_code": credit_code.upper(),
-        "as_of": as_of,
-        "tags": ctx.core.tags_show(credit_code, as_of),
-    }
+    return JSONDocument(
+        {
+            "credit_code": credit_code.upper(),
+            "as_of": as_of,
+            "tags": ctx.core.tags_show(credit_code, as_of),
+        }
+    )
 
 
 @router.get(
