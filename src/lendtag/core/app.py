@@ -180,6 +180,14 @@ class Lendtag(
                 conn, credit_code, changes, effective_date=effective_date or today, today=today
             )
 
+    def in_scope(self, credit_code: str, branches: Sequence[str] | None) -> bool:
+        """Whether the customer exists and is within ``branches`` (None: every branch);
+        reads only."""
+        self.require_migrated()
+        with self.store.read() as conn:
+            found, branch = customers.branch_of(conn, credit_code.strip().upper())
+        return found and (branches is None or branch in branches)
+
     def require_in_scope(self, credit_code: str, branches: Sequence[str] | None) -> None:
         """Refuse (as not found, audited) a customer outside a scoped user's branches."""
         code = credit_code.strip().upper()

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from lendtag.access.privacy import Disclosure
@@ -27,10 +28,19 @@ AsOf = Annotated[dt.date | None, Query(description="A past date (YYYY-MM-DD)")]
 SizeClass = Literal["large", "medium", "small", "micro", "unclassified"]
 
 
-def scoped(credit_code: CreditCodePath, ctx: Ctx = Depends(authorized)) -> Ctx:
-    """The caller, once the customer is known to be within their branches."""
-    with ctx.acting():
-        ctx.core.require_in_scope(credit_code, ctx.branches)
+async def scoped(credit_code: CreditCodePath, ctx: Ctx = Depends(authorized)) -> Ctx:
+    """The caller, once the customer is known to be within their branches.
+
+    The check is one indexed read, done on the event loop; a refusal, which writes its audit
+    entry, is made in the thread pool.
+    """
+    if not ctx.core.in_scope(credit_code, ctx.branches):
+
+        def refuse() -> None:
+            with ctx.acting():
+                ctx.core.require_in_scope(credit_code, ctx.branches)
+
+        await run_in_threadpool(refuse)
     return ctx
 
 
