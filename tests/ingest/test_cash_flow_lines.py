@@ -182,11 +182,11 @@ def test_some_of_the_lines_and_json_lines(loaded: Lendtag, tmp_path: Path) -> No
     assert [got[(credit_code(2), "2025-12-31")][c] for c in LINES] == [None, -10, None]
 
 
-def test_an_old_format_file_imported_again_clears_the_stored_lines(
+def test_an_old_format_file_imported_again_keeps_the_stored_lines(
     loaded: Lendtag, tmp_path: Path
 ) -> None:
     """As with every optional column (docs/import.md, "Updates and history"): a column the
-    file does not have reads as empty, and a row replaces what is stored for its key."""
+    file does not have says nothing about it, so what is stored stays; an empty cell clears."""
     lines = {
         "investing_cash_flow": "-50",
         "financing_cash_flow": "20",
@@ -202,7 +202,15 @@ def test_an_old_format_file_imported_again_clears_the_stored_lines(
         write_csv(tmp_path / "old.csv", [statement(1), statement(2)], OLD_HEADER),
         today=TODAY,
     )
-    assert (result.updated, result.unchanged) == (1, 1)
+    assert (result.updated, result.unchanged) == (0, 2)
+    row = stored(loaded)[(credit_code(1), "2025-12-31")]
+    assert [row[c] for c in LINES] == [-50, 20, 48]
+    emptied = loaded.import_file(
+        "statements",
+        write_csv(tmp_path / "empty.csv", [statement(1)], NEW_HEADER),
+        today=TODAY,
+    )
+    assert emptied.updated == 1
     row = stored(loaded)[(credit_code(1), "2025-12-31")]
     assert [row[c] for c in LINES] == [None, None, None]
     assert row["operating_cash_flow"] == 300

@@ -275,3 +275,41 @@ def test_default_channel_fills_empty_cells(lt: Lendtag, tmp_path: Path) -> None:
     lt.import_file("customers", write_csv(tmp_path / "c.csv", rows), channel="app", today=TODAY)
     channels = {c["credit_code"]: c["channel"] for c in lt.customers_list()}
     assert channels == {customer(1)["credit_code"]: "app", customer(2)["credit_code"]: "web"}
+
+
+def test_a_file_without_an_optional_column_keeps_what_is_stored(
+    lt: Lendtag, tmp_path: Path
+) -> None:
+    """A column the file does not have says nothing about it; an empty cell clears."""
+    full = [*CUSTOMER_HEADER, "branch", "listed", "external_rating"]
+    first = [customer(1, branch="HZ01", listed="true", external_rating="AA")]
+    lt.import_file(
+        "customers",
+        write_csv(tmp_path / "a.csv", first, full),
+        effective_date=dt.date(2024, 1, 1),
+        today=TODAY,
+    )
+    plain = lt.import_file("customers", write_csv(tmp_path / "b.csv", [customer(1)]), today=TODAY)
+    assert (plain.updated, plain.unchanged) == (0, 1)
+    changed = lt.import_file(
+        "customers",
+        write_csv(tmp_path / "c.csv", [customer(1, employees="300")]),
+        effective_date=dt.date(2025, 1, 1),
+        today=TODAY,
+    )
+    assert changed.updated == 1
+    code = customer(1)["credit_code"]
+    shown = lt.customer_show(code)
+    assert (shown["branch"], shown["listed"], shown["external_rating"]) == ("HZ01", True, "AA")
+    assert shown["employees"] == 300
+    before = lt.customer_show(code, dt.date(2024, 6, 30))
+    assert (before["branch"], before["employees"]) == ("HZ01", 120)
+    cleared = lt.import_file(
+        "customers",
+        write_csv(tmp_path / "d.csv", [customer(1, employees="300", external_rating="")], full),
+        effective_date=dt.date(2025, 1, 1),
+        today=TODAY,
+    )
+    assert cleared.updated == 1
+    shown = lt.customer_show(code)
+    assert shown["external_rating"] is None and shown["branch"] is None

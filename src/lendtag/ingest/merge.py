@@ -10,7 +10,7 @@ on any past date can be rebuilt.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -63,6 +63,7 @@ class Merger:
         batch_id: int,
         now: dt.datetime,
         scope: frozenset[str] | None = None,
+        present: Collection[str] | None = None,
     ) -> None:
         self.conn = conn
         self.kind = kind
@@ -71,9 +72,21 @@ class Merger:
         self.scope = scope
         self.table: Table = Base.metadata.tables[kind.table]
         names = {c.name for c in self.table.columns}
-        self.data_columns = [c.name for c in kind.columns if c.name in names] + [
+        # a column the file does not have says nothing about it: stored values are kept
+        # (an empty cell, by contrast, clears); ``present`` None means every column
+        # (known_from, set on insert only, is filled in from the effective date when absent)
+        absent = {
+            c.name
+            for c in kind.columns
+            if present is not None and c.name not in present and c.name != "known_from"
+        }
+        self.data_columns = [c.name for c in kind.columns if c.name in names - absent] + [
             extra for extra in ("industry_section", "size_class", "party_key") if extra in names
         ]
+        # kept columns an old version needs (enterprises copy every attribute to history)
+        self.kept = (
+            sorted(absent & set(ENTERPRISE_ATTRIBUTES)) if kind.table == "enterprises" else []
+        )
         # known_from (related parties) is set when a relation is first recorded, then kept
         self.known = "known_from" in self.data_columns
         self.compare = [c for c in self.data_columns if c not in kind.key and c != "known_from"]
@@ -81,7 +94,9 @@ class Merger:
             c: s for c in self.data_columns if (s := _rounder(self.table.c[c])) is not None
         }
         self.versioned = kind.table == "enterprises"
-        self.looked_up = [*kind.key, *self.compare] + (["effective_from"] if self.versioned else [])
+        self.looked_up = [*kind.key, *self.compare, *self.kept] + (
+            ["effective_from"] if self.versioned else []
+        )
         self.owner = (
             self.looked_up.index("branch") if self.versioned and scope is not None else None
         )
@@ -292,7 +307,7 @@ class Merger:
 
     def _past_version(self, old: Any, valid_from: dt.date, valid_to: dt.date) -> dict[str, Any]:
         width = len(self.kind.key)
-        values = dict(zip(self.compare, old[width:-1], strict=True))
+        values = dict(zip([*self.compare, *self.kept], old[width:-1], strict=True))
         attrs = {a: values[a] for a in ENTERPRISE_ATTRIBUTES}
         return attrs | {
             "credit_code": old[0],

@@ -345,7 +345,7 @@ class _Loader:
     ) -> None:
         self.kind, self.src = kind, src
         self.ctx = build_context(conn, kind, today, channel, scope)
-        self.merger = Merger(conn, kind, batch_id, utcnow(), self.ctx.scope)
+        self.merger = Merger(conn, kind, batch_id, utcnow(), self.ctx.scope, src.header)
         self.quarantine = QuarantineWriter(conn, batch_id, kind.name, source, sha, src.header)
         self.batch_id, self.source = batch_id, source
 

@@ -115,7 +115,8 @@ def release(
                 started_at=now,
             )
         ).inserted_primary_key[0]  # type: ignore[index]
-        merger = Merger(conn, kind, batch_id, now, ctx.scope)
+        present = {*q.raw, *corrections} if "_text" not in q.raw else None
+        merger = Merger(conn, kind, batch_id, now, ctx.scope, present)
         merger.merge([(q.row_no, values)], effective_date or today)
         c = merger.counts
         if c.rejected:
