@@ -7,9 +7,10 @@ the route uses to call the core on the caller's behalf.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
 from fastapi import Request, Security
 from fastapi.concurrency import run_in_threadpool
@@ -22,6 +23,8 @@ from lendtag.api.policy import POLICY
 from lendtag.core import Lendtag
 from lendtag.errors import NotFoundError
 from lendtag.store import audit
+
+T = TypeVar("T")
 
 MAX_ID = 2**31 - 1
 """The largest row id the store's INTEGER keys hold (ids and sequence numbers in the API)."""
@@ -89,16 +92,24 @@ def _route_name(request: Request) -> str:
     return str(getattr(route, "name", "") or "")
 
 
-async def authenticated(request: Request, credentials: str | None = Security(bearer)) -> Ctx:
-    """The caller, from ``Authorization: Bearer <token>`` (401 without a valid token).
+async def read(core: Lendtag, work: Callable[[], T]) -> T:
+    """Run a read-only core call: on SQLite on the event loop, elsewhere in the thread pool.
 
-    The token look-up is one indexed read, done on the event loop: sending it to the thread
-    pool would cost more than the read (reads never wait for writers, on SQLite in WAL mode
-    or on PostgreSQL). Anything that writes goes to the thread pool.
+    An SQLite read is work inside this process that never waits for a writer (WAL mode), and
+    for the short reads of a request a hop to the thread pool costs more than the read. A
+    PostgreSQL read waits on the network, so it goes to the pool; so does anything that
+    writes, on any database (a write may wait for the write lock).
     """
+    if core.store.dialect == "sqlite":
+        return work()
+    return await run_in_threadpool(work)
+
+
+async def authenticated(request: Request, credentials: str | None = Security(bearer)) -> Ctx:
+    """The caller, from ``Authorization: Bearer <token>`` (401 without a valid token)."""
     core = get_core(request)
     token = (credentials or "").strip()
-    principal = core.authenticate(token) if token else None
+    principal = await read(core, lambda: core.authenticate(token)) if token else None
     if principal is None:
         raise ApiError(401, "unauthenticated", "a valid bearer token is required")
     return Ctx(core, principal, request_id(request), _route_name(request))

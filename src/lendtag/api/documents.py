@@ -2,38 +2,35 @@
 
 FastAPI passes a route's return value through ``jsonable_encoder`` before serialising it;
 for a customer with sixty tags that walk costs more than reading the customer. These
-documents are plain data already (str, numbers, None, lists, dicts, and dates), so the
-standard library's C encoder writes them directly, dates as ISO 8601 like FastAPI's.
+documents are plain data already (str, numbers, None, lists, dicts, dates), so orjson
+writes them directly: dates and datetimes as ISO 8601 like FastAPI's encoder, decimals as
+numbers. A float that is not a number (NaN, infinity) has no JSON form and is written as
+``null``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+import orjson
 from starlette.responses import Response
 
 
 def _default(value: Any) -> Any:
-    if isinstance(value, dt.date | dt.datetime | dt.time):
-        return value.isoformat()
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
+    if isinstance(value, set | frozenset):
+        return sorted(value)
     raise TypeError(f"{type(value).__name__} is not JSON data")
 
 
 def dumps(doc: Any) -> bytes:
-    """``doc`` as compact UTF-8 JSON (no NaN or infinity: they are not JSON)."""
-    return json.dumps(
-        doc, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=_default
-    ).encode("utf-8")
+    """``doc`` as compact UTF-8 JSON."""
+    return orjson.dumps(doc, default=_default, option=orjson.OPT_NON_STR_KEYS)
 
 
 class JSONDocument(Response):

@@ -224,12 +224,12 @@ class Lendtag(
             with self.store.read() as conn:
                 doc = customers.show_customer(conn, credit_code, as_of)
                 if with_tags:
-                    doc["tags"] = queries.values_on(conn, doc["credit_code"], as_of)
+                    doc["tags"] = queries.values_on(conn, doc["credit_code"], as_of, known=True)
                 return doc
         with self.store.write() as conn:
             doc = customers.show_customer(conn, credit_code, as_of, disclosure)
             if with_tags:
-                doc["tags"] = queries.values_on(conn, doc["credit_code"], as_of)
+                doc["tags"] = queries.values_on(conn, doc["credit_code"], as_of, known=True)
             audit.append(
                 conn,
                 "customer.read_unmasked",

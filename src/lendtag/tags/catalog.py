@@ -6,8 +6,9 @@ an edit opens a new draft version; publishing it retires the version it replaces
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, cast
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
@@ -26,6 +27,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "segment": Segment,
 }
 SYSTEM_REVIEWER = "lendtag-standard"
+V = TypeVar("V")
 DEFINITIONS = cast(Table, Definition.__table__)
 
 
@@ -50,22 +52,47 @@ def _latest(conn: Connection, kind: str, code: str) -> Any:
     ).first()
 
 
-_PUBLISHED: dict[tuple[str, str], tuple[tuple[Any, ...], list[Any]]] = {}
-"""Parsed published definitions per (database, kind), with the signature they were read at."""
+@dataclass
+class _Published:
+    signature: tuple[Any, ...]
+    models: list[Any]
+    views: dict[str, Any] = field(default_factory=dict)
+
+
+_PUBLISHED: dict[tuple[str, str], _Published] = {}
+"""Parsed published definitions per (database, kind), with the signature they were read at
+and what callers built from them (:func:`published_view`)."""
+
+_SIGNATURES: dict[str, Any] = {}
 
 
 def _signature(conn: Connection, kind: str) -> tuple[Any, ...]:
     """Changes whenever the published set of ``kind`` changes: every publish stamps
     ``published_at`` and every retirement ``retired_at``, and published versions are immutable."""
-    d = DEFINITIONS
-    row = conn.execute(
-        select(
+    stmt = _SIGNATURES.get(kind)
+    if stmt is None:  # built once per kind: the statement object keeps its cache key
+        d = DEFINITIONS
+        stmt = _SIGNATURES[kind] = select(
             func.count().filter(d.c.status == "published"),
             func.max(d.c.published_at),
             func.max(d.c.retired_at),
         ).where(d.c.kind == kind)
-    ).one()
-    return tuple(row)
+    return tuple(conn.execute(stmt).one())
+
+
+def _current(conn: Connection, kind: str) -> _Published:
+    key = (conn.engine.url.render_as_string(hide_password=False), kind)
+    signature = _signature(conn, kind)
+    cached = _PUBLISHED.get(key)
+    if cached is not None and cached.signature == signature:
+        return cached
+    d = DEFINITIONS
+    rows = conn.execute(
+        select(d.c.body).where(d.c.kind == kind, d.c.status == "published").order_by(d.c.code)
+    )
+    entry = _Published(signature, [MODELS[kind].model_validate(r.body) for r in rows])
+    _PUBLISHED[key] = entry
+    return entry
 
 
 def published(conn: Connection, kind: str) -> list[Any]:
@@ -74,18 +101,19 @@ def published(conn: Connection, kind: str) -> list[Any]:
     Parsed once per change of the published set: a server reads the catalog on every
     request and asks the database only whether it changed.
     """
-    key = (conn.engine.url.render_as_string(hide_password=False), kind)
-    signature = _signature(conn, kind)
-    cached = _PUBLISHED.get(key)
-    if cached is not None and cached[0] == signature:
-        return list(cached[1])
-    d = DEFINITIONS
-    rows = conn.execute(
-        select(d.c.body).where(d.c.kind == kind, d.c.status == "published").order_by(d.c.code)
-    )
-    models = [MODELS[kind].model_validate(r.body) for r in rows]
-    _PUBLISHED[key] = (signature, models)
-    return list(models)
+    return list(_current(conn, kind).models)
+
+
+def published_view(conn: Connection, kind: str, name: str, build: Callable[[list[Any]], V]) -> V:
+    """``build(published definitions)``, kept until the published set of ``kind`` changes.
+
+    ``name`` tells views apart; what ``build`` returns is shared, so callers must not change
+    it.
+    """
+    entry = _current(conn, kind)
+    if name not in entry.views:
+        entry.views[name] = build(entry.models)
+    return cast(V, entry.views[name])
 
 
 def published_catalog(conn: Connection) -> Catalog:

@@ -38,7 +38,26 @@ def _iso(value: Any) -> Any:
 
 def tag_index(conn: Connection) -> dict[str, Tag]:
     """Published tags by code."""
-    return {t.code: t for t in catalog.published(conn, "tag")}
+    return dict(catalog.published_view(conn, "tag", "index", _index))
+
+
+def _index(tags: list[Tag]) -> dict[str, Tag]:
+    return {t.code: t for t in tags}
+
+
+Labels = tuple[dict[str, str], str, dict[str, dict[str, str]]]
+
+
+def _labels(tags: list[Tag]) -> dict[str, Labels]:
+    """Per tag: its zh/en name, its dimension and the zh/en names of its category values."""
+    return {
+        t.code: (
+            {"zh": t.name.zh, "en": t.name.en},
+            t.dimension,
+            {c.value: {"zh": c.name.zh, "en": c.name.en} for c in t.categories or []},
+        )
+        for t in tags
+    }
 
 
 def value_label(tag: Tag | None, value: str) -> dict[str, str] | None:
@@ -125,27 +144,36 @@ _CURRENT_OF = (
 
 
 def values_on(
-    conn: Connection, code: str, as_of: dt.date | None = None, *, today: dt.date | None = None
+    conn: Connection,
+    code: str,
+    as_of: dt.date | None = None,
+    *,
+    today: dt.date | None = None,
+    known: bool = False,
 ) -> list[dict[str, Any]]:
     """The tags a customer carries, now (current values not expired by ``today``) or on
-    ``as_of``."""
-    code = _require_customer(conn, code)
-    tags = tag_index(conn)
+    ``as_of``. ``known``: the caller has just read the customer (``code`` normalised), so
+    it is not looked up again."""
+    code = code if known else _require_customer(conn, code)
+    labels = catalog.published_view(conn, "tag", "labels", _labels)
     if as_of is not None:
         p = _periods(code)
         rows = conn.execute(select(p).where(_held_on(p, as_of)).order_by(p.c.tag_code))
     else:  # current values live in tag_values alone (every history period has ended)
         rows = conn.execute(_CURRENT_OF, {"code": code, "day": today or dt.date.today()})
     out = []
+    unknown: Labels = ({}, "", {})
     for r in rows:
-        tag = tags.get(r.tag_code)
+        label = labels.get(r.tag_code)
+        name, dimension, values = label or unknown
+        value_name = values.get(r.value)
         out.append(
             {
                 "tag": r.tag_code,
-                "name": {"zh": tag.name.zh, "en": tag.name.en} if tag else None,
-                "dimension": tag.dimension if tag else None,
+                "name": dict(name) if label else None,
+                "dimension": dimension if label else None,
                 "value": r.value,
-                "value_name": value_label(tag, r.value),
+                "value_name": dict(value_name) if value_name else None,
                 "since": _iso(r.valid_from),
                 "source": r.source,
                 "run_id": r.run_id,

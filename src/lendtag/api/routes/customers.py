@@ -14,7 +14,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from lendtag.access.privacy import Disclosure
-from lendtag.api.deps import Ctx, authorized
+from lendtag.api.deps import Ctx, authorized, read
 from lendtag.api.documents import JSONDocument
 from lendtag.api.errors import ApiError
 
@@ -31,10 +31,10 @@ SizeClass = Literal["large", "medium", "small", "micro", "unclassified"]
 async def scoped(credit_code: CreditCodePath, ctx: Ctx = Depends(authorized)) -> Ctx:
     """The caller, once the customer is known to be within their branches.
 
-    The check is one indexed read, done on the event loop; a refusal, which writes its audit
-    entry, is made in the thread pool.
+    The check is one indexed read (see :func:`lendtag.api.deps.read`); a refusal, which
+    writes its audit entry, is made in the thread pool.
     """
-    if not ctx.core.in_scope(credit_code, ctx.branches):
+    if not await read(ctx.core, lambda: ctx.core.in_scope(credit_code, ctx.branches)):
 
         def refuse() -> None:
             with ctx.acting():
@@ -85,7 +85,7 @@ def list_customers(
 
 
 @router.get("/{credit_code}", name="customers.get", summary="One customer with its tags")
-def get_customer(
+async def get_customer(
     credit_code: CreditCodePath,
     ctx: Ctx = Depends(scoped),
     as_of: AsOf = None,
@@ -97,8 +97,14 @@ def get_customer(
     ] = None,
 ) -> Any:
     disclosure = Disclosure.decide(ctx.principal.role, x_purpose, unmask)
-    with ctx.acting():
-        return JSONDocument(ctx.core.customer_show(credit_code, as_of, disclosure, with_tags=True))
+
+    def work() -> dict[str, Any]:
+        with ctx.acting():
+            return ctx.core.customer_show(credit_code, as_of, disclosure, with_tags=True)
+
+    # an unmasked read writes its audit entry: the thread pool, like every write
+    doc = await (run_in_threadpool(work) if disclosure.unmasked else read(ctx.core, work))
+    return JSONDocument(doc)
 
 
 class CustomerUpdate(BaseModel):
@@ -141,16 +147,11 @@ def update_customer(
 
 
 @router.get("/{credit_code}/tags", name="customers.tags", summary="Tags of a customer on a date")
-def customer_tags(
+async def customer_tags(
     credit_code: CreditCodePath, ctx: Ctx = Depends(scoped), as_of: AsOf = None
 ) -> Any:
-    return JSONDocument(
-        {
-            "credit_code": credit_code.upper(),
-            "as_of": as_of,
-            "tags": ctx.core.tags_show(credit_code, as_of),
-        }
-    )
+    tags = await read(ctx.core, lambda: ctx.core.tags_show(credit_code, as_of))
+    return JSONDocument({"credit_code": credit_code.upper(), "as_of": as_of, "tags": tags})
 
 
 @router.get(
