@@ -19,6 +19,7 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    type_coerce,
     union_all,
 )
 from sqlalchemy import cast as cast_
@@ -133,7 +134,13 @@ def _held_on(p: Any, day: dt.date) -> Any:
 
 
 _CURRENT_OF = (
-    select(CURRENT)
+    select(
+        *(c for c in CURRENT.c if c.name not in ("valid_from", "expires_on")),
+        # dates as the database gives them: SQLite's ISO text needs no parsing and printing
+        # back (a date from another driver is printed by _iso)
+        type_coerce(CURRENT.c.valid_from, String).label("valid_from"),
+        type_coerce(CURRENT.c.expires_on, String).label("expires_on"),
+    )
     .where(
         CURRENT.c.credit_code == bindparam("code"),
         or_(CURRENT.c.expires_on.is_(None), CURRENT.c.expires_on > bindparam("day", type_=Date)),
