@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Table, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
 from lendtag.access.errors import AuthenticationError, UserError
 from lendtag.access.roles import Role, parse_role
@@ -298,15 +298,19 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
+_BY_TOKEN = (
+    select(USERS, TOKENS.c.id.label("token_id"), TOKENS.c.expires_at, TOKENS.c.revoked_at)
+    .join(TOKENS, TOKENS.c.user_id == USERS.c.id)
+    .where(TOKENS.c.token_hash == bindparam("digest"))
+)
+"""A token's user, built once (every API request runs it)."""
+
+
 def resolve(conn: Connection, token: str) -> Principal | None:
     """The user a bearer token belongs to, or None if unknown, expired, revoked or disabled."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 128:
         return None
-    row = conn.execute(
-        select(USERS, TOKENS.c.id.label("token_id"), TOKENS.c.expires_at, TOKENS.c.revoked_at)
-        .join(TOKENS, TOKENS.c.user_id == USERS.c.id)
-        .where(TOKENS.c.token_hash == token_digest(token))
-    ).first()
+    row = conn.execute(_BY_TOKEN, {"digest": token_digest(token)}).first()
     if row is None or row.revoked_at is not None or row.disabled:
         return None
     if _aware(row.expires_at) <= utcnow():

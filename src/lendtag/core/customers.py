@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, exists, func, or_, select
+from sqlalchemy import Connection, Date, bindparam, exists, func, or_, select
 
 from lendtag.access import privacy
 from lendtag.access.privacy import MASKED, Disclosure
@@ -112,9 +112,13 @@ def count_customers(conn: Connection, **filters: Any) -> int:
 
 def branch_of(conn: Connection, code: str) -> tuple[bool, str | None]:
     """Whether the customer exists, and its branch."""
-    t = Enterprise.__table__
-    row = conn.execute(select(t.c.branch).where(t.c.credit_code == code.strip().upper())).first()
+    row = conn.execute(_BRANCH, {"code": code.strip().upper()}).first()
     return (row is not None, row.branch if row is not None else None)
+
+
+_BRANCH = select(Enterprise.__table__.c.branch).where(
+    Enterprise.__table__.c.credit_code == bindparam("code")
+)
 
 
 def _version_as_of(conn: Connection, current: Any, as_of: dt.date) -> Any:
@@ -153,9 +157,7 @@ def show_customer(
     Personal fields of related persons are masked unless ``disclosure`` says otherwise.
     """
     code = code.strip().upper()
-    current = conn.execute(
-        select(Enterprise.__table__).where(Enterprise.credit_code == code)
-    ).first()
+    current = conn.execute(_ENTERPRISE, {"code": code}).first()
     if current is None:
         raise NotFoundError(f"no customer with credit code {code}", details={"credit_code": code})
     row = current
@@ -170,26 +172,15 @@ def show_customer(
     out["credit_code"] = code
     out["as_of"] = as_of.isoformat() if as_of else None
     out["effective_from"] = _iso(current.effective_from if row is current else row.valid_from)
-    v = EnterpriseVersion.__table__
-    past = conn.execute(
-        select(v.c.valid_from, v.c.valid_to, v.c.batch_id)
-        .where(v.c.credit_code == code)
-        .order_by(v.c.valid_from)
-    )
+    past = conn.execute(_VERSIONS, {"code": code})
     out["versions"] = [
         {"valid_from": _iso(r.valid_from), "valid_to": _iso(r.valid_to), "batch_id": r.batch_id}
         for r in past
     ] + [
         {"valid_from": _iso(current.effective_from), "valid_to": None, "batch_id": current.batch_id}
     ]
-    parties = RelatedParty.__table__
     out["related_parties"] = [
-        privacy.apply(_party(p), disclosure)
-        for p in conn.execute(
-            select(parties)
-            .where(parties.c.credit_code == code)
-            .order_by(parties.c.relation, parties.c.name)
-        )
+        privacy.apply(_party(p), disclosure) for p in conn.execute(_PARTIES, {"code": code})
     ]
     out["latest_statement"] = _latest_statement(conn, code, as_of)
     out["latest_bureau_report"] = _latest_bureau(conn, code, as_of)
@@ -197,12 +188,55 @@ def show_customer(
     return out
 
 
+# the statements of one customer's page, built once with parameters (a statement object
+# keeps its cache key, so the engine finds its compiled SQL without rebuilding the key)
+_E = Enterprise.__table__
+_ENTERPRISE = select(_E).where(_E.c.credit_code == bindparam("code"))
+_V = EnterpriseVersion.__table__
+_VERSIONS = (
+    select(_V.c.valid_from, _V.c.valid_to, _V.c.batch_id)
+    .where(_V.c.credit_code == bindparam("code"))
+    .order_by(_V.c.valid_from)
+)
+_P = RelatedParty.__table__
+_PARTIES = (
+    select(_P).where(_P.c.credit_code == bindparam("code")).order_by(_P.c.relation, _P.c.name)
+)
+_S = FinancialStatement.__table__
+_B = BureauReport.__table__
+_L = Loan.__table__
+_AS_OF = bindparam("as_of", type_=Date)
+
+
+def _by_date(stmt: Any, column: Any, order: Any, limit: int | None = None) -> dict[bool, Any]:
+    """The statement without and with ``column <= :as_of``, ordered (and limited)."""
+    variants = {False: stmt, True: stmt.where(column <= _AS_OF)}
+    return {k: v.order_by(order).limit(limit) for k, v in variants.items()}
+
+
+_STATEMENT = _by_date(
+    select(_S).where(_S.c.credit_code == bindparam("code"), _S.c.period_type == "annual"),
+    _S.c.reported_on,
+    _S.c.period_end.desc(),
+    1,
+)
+_BUREAU = _by_date(
+    select(_B).where(_B.c.credit_code == bindparam("code")),
+    _B.c.report_date,
+    _B.c.report_date.desc(),
+    1,
+)
+_LOANS = _by_date(
+    select(_L).where(_L.c.credit_code == bindparam("code")), _L.c.start_date, _L.c.start_date
+)
+
+
+def _params(code: str, as_of: dt.date | None) -> dict[str, Any]:
+    return {"code": code} if as_of is None else {"code": code, "as_of": as_of}
+
+
 def _latest_statement(conn: Connection, code: str, as_of: dt.date | None) -> dict[str, Any] | None:
-    s = FinancialStatement.__table__
-    stmt = select(s).where(s.c.credit_code == code, s.c.period_type == "annual")
-    if as_of is not None:
-        stmt = stmt.where(s.c.reported_on <= as_of)
-    rec = conn.execute(stmt.order_by(s.c.period_end.desc()).limit(1)).first()
+    rec = conn.execute(_STATEMENT[as_of is not None], _params(code, as_of)).first()
     if rec is None:
         return None
     return {
@@ -211,11 +245,7 @@ def _latest_statement(conn: Connection, code: str, as_of: dt.date | None) -> dic
 
 
 def _latest_bureau(conn: Connection, code: str, as_of: dt.date | None) -> dict[str, Any] | None:
-    b = BureauReport.__table__
-    stmt = select(b).where(b.c.credit_code == code)
-    if as_of is not None:
-        stmt = stmt.where(b.c.report_date <= as_of)
-    rec = conn.execute(stmt.order_by(b.c.report_date.desc()).limit(1)).first()
+    rec = conn.execute(_BUREAU[as_of is not None], _params(code, as_of)).first()
     if rec is None:
         return None
     return {
@@ -224,13 +254,9 @@ def _latest_bureau(conn: Connection, code: str, as_of: dt.date | None) -> dict[s
 
 
 def _loans(conn: Connection, code: str, as_of: dt.date | None) -> list[dict[str, Any]]:
-    loans = Loan.__table__
-    stmt = select(loans).where(loans.c.credit_code == code).order_by(loans.c.start_date)
-    if as_of is not None:
-        stmt = stmt.where(loans.c.start_date <= as_of)
     return [
         {k: _iso(v) for k, v in r._mapping.items() if k not in ("batch_id", "credit_code")}
-        for r in conn.execute(stmt)
+        for r in conn.execute(_LOANS[as_of is not None], _params(code, as_of))
     ]
 
 
