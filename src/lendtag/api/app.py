@@ -6,6 +6,7 @@ No globals: each app owns its core (and so its database engine) and its metrics 
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -55,6 +56,10 @@ def create_app(settings: Settings | None = None, core: Lendtag | None = None) ->
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # route code runs in the thread pool; its size is a setting (see api_threads)
         to_thread.current_default_thread_limiter().total_tokens = lendtag.settings.api_threads
+        # what is loaded by now lives as long as the process: keep it out of the cycle
+        # collector's full passes, which would otherwise walk it and stall requests
+        gc.collect()
+        gc.freeze()
         yield
         if owned:
             lendtag.close()
