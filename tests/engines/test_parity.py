@@ -49,7 +49,7 @@ def state(lt: Lendtag) -> dict[str, list[tuple[object, ...]]]:
 
 
 def reset_runs(lt: Lendtag) -> None:
-    with lt.store.write() as conn:
+    with lt.store.write(audited=False) as conn:
         for name in (*RUN_TABLES, "tag_runs"):
             conn.execute(text(f"DELETE FROM {name}"))
 

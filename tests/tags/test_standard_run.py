@@ -234,7 +234,7 @@ def test_related_parties_count_from_the_day_they_were_known(lt: Lendtag, tmp_pat
         party(1, "guarantee_provided", "测试3号", related=3),
     ]
     import_rows(lt, tmp_path, "persons", rows, PARTY_HEADER)
-    with lt.store.write() as conn:
+    with lt.store.write(audited=False) as conn:
         stored = set(conn.execute(text("SELECT known_from FROM related_parties")).scalars())
         # an import that dates the relations (what --effective-date will give them)
         conn.execute(

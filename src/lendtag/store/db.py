@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
 from lendtag.settings import Settings
-from lendtag.store.errors import NotMigratedError, StoreError
+from lendtag.store.errors import NotMigratedError, StoreError, UnauditedWriteError
 
 _WRITE_OPTION = "lendtag_write"
 _RECHECK_SECONDS = 5.0
@@ -66,6 +66,22 @@ def create_store_engine(settings: Settings) -> Engine:
     raise StoreError(f"unsupported database {backend!r} in {url!r}; use sqlite or postgresql")
 
 
+def _changes(conn: Connection) -> int | None:
+    """SQLite's count of rows changed on this connection so far (None elsewhere)."""
+    if conn.dialect.name != "sqlite":
+        return None
+    return int(conn.connection.dbapi_connection.total_changes)  # type: ignore[union-attr]
+
+
+def _wrote(conn: Connection, before: int | None) -> bool:
+    """Whether the open transaction has changed anything (rows on SQLite; on PostgreSQL,
+    whether it was given a transaction id, which only a write does)."""
+    if conn.dialect.name == "sqlite":
+        return _changes(conn) != before
+    assigned = "SELECT pg_current_xact_id_if_assigned() IS NOT NULL"
+    return bool(conn.exec_driver_sql(assigned).scalar())
+
+
 class Store:
     """Owns the engine of one database and the single write path into it."""
 
@@ -92,13 +108,21 @@ class Store:
 
         ``audited=False`` marks bookkeeping that is not itself a change of business data
         (the record behind Idempotency-Key); every other write transaction records what it
-        did in the audit log (:func:`lendtag.store.audit.append`) before it commits.
+        did in the audit log (:func:`lendtag.store.audit.append`) before it commits. This
+        is enforced: a transaction that changed rows without an entry raises
+        :class:`UnauditedWriteError` and rolls back (one that changed nothing is fine).
         """
         with self._write_lock, self.engine.connect() as conn:
             conn = conn.execution_options(**{_WRITE_OPTION: True})
             conn.info["lendtag_audited"] = not audited
             with conn.begin():
+                before = _changes(conn)
                 yield conn
+                if not conn.info["lendtag_audited"] and _wrote(conn, before):
+                    raise UnauditedWriteError(
+                        "a write transaction changed data without an audit entry; "
+                        "nothing was committed"
+                    )
 
     def require_migrated(self) -> None:
         """Raise :class:`NotMigratedError` unless the schema is at the latest migration.

@@ -16,3 +16,10 @@ class NotMigratedError(StoreError):
 
     code = "database_not_migrated"
     exit_code = 4
+
+
+class UnauditedWriteError(StoreError):
+    """A write transaction changed data without recording an audit entry: a bug in lendtag,
+    refused so that nothing changes without a trace."""
+
+    code = "unaudited_write"
