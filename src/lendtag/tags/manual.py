@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, text
 
 from lendtag.errors import InputError, NotFoundError
 from lendtag.store.models import Enterprise, Outbox, TagHistory
 from lendtag.store.models.base import utcnow
+from lendtag.store.models.tags import MANUAL_VALUES
 from lendtag.tags.queries import CURRENT, tag_index
 
 
@@ -160,9 +161,9 @@ def clear_manual(
 
 def expire_manual(conn: Connection, as_of: dt.date) -> int:
     """Close manual values whose expiry has come; returns how many."""
-    rows = conn.execute(
+    rows = conn.execute(  # the condition spelled as ix_tag_values_manual's, so it is used
         select(CURRENT).where(
-            CURRENT.c.source == "manual",
+            text(MANUAL_VALUES),
             CURRENT.c.expires_on.is_not(None),
             CURRENT.c.expires_on <= as_of,
         )
@@ -178,7 +179,7 @@ def close_unpublished_manual(conn: Connection, as_of: dt.date) -> int:
     longer manual); returns how many."""
     manual = [code for code, t in tag_index(conn).items() if t.kind == "manual"]
     rows = conn.execute(
-        select(CURRENT).where(CURRENT.c.source == "manual", CURRENT.c.tag_code.not_in(manual))
+        select(CURRENT).where(text(MANUAL_VALUES), CURRENT.c.tag_code.not_in(manual))
     ).all()
     for r in rows:
         _close(conn, r, max(as_of, r.valid_from), SYSTEM, "retired")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lendtag.store.models.base import Base, CreditCode, Timestamp
@@ -56,6 +56,9 @@ class TagRun(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
+MANUAL_VALUES = "source = 'manual'"  # the partial index's condition, as queries spell it
+
+
 class TagValue(Base):
     """The current value of a tag on a customer, since a date."""
 
@@ -74,7 +77,15 @@ class TagValue(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     expires_on: Mapped[dt.date | None] = mapped_column(Date)
 
-    __table_args__ = (Index("ix_tag_values_customer", "credit_code"),)
+    __table_args__ = (
+        Index("ix_tag_values_customer", "credit_code"),
+        Index(  # the few manual values among millions of run values (expiry, retirement)
+            "ix_tag_values_manual",
+            "expires_on",
+            sqlite_where=text(MANUAL_VALUES),
+            postgresql_where=text(MANUAL_VALUES),
+        ),
+    )
 
 
 class TagHistory(Base):
