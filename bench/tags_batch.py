@@ -40,6 +40,7 @@ from lendtag.core import Lendtag
 from lendtag.engines.canonical import number_sql
 from lendtag.engines.snapshot import SqliteReader, text_source
 from lendtag.settings import Settings
+from lendtag.store import audit
 from lendtag.tags import catalog
 from lendtag.tags.definitions import Catalog
 
@@ -66,6 +67,7 @@ def build_store(duck: Any, path: Path, customers: int) -> dict[str, Any]:
     with Lendtag(Settings(database_url=url)) as lt, lt.store.write() as conn:
         body = Catalog.model_validate(tags_catalog.catalog_body())
         catalog.load_catalog(conn, body, "bench", reviewer="bench-reviewer")
+        audit.append(conn, "catalog.load", object_type="catalog", object_id="bench")
     log(f"store {path.name}: {rows} generated in {generated:.1f}s, written in {written:.1f}s")
     return {"rows": rows, "generate_s": round(generated, 2), "write_s": round(written, 2)}
 
