@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from lendtag.core import Lendtag
 from lendtag.errors import InputError, NotFoundError
 from lendtag.store.models import Outbox
+from lendtag.tags.manual import close_unpublished_manual, expire_manual
 from tests.factories import credit_code
 from tests.tags.engine_fixtures import load_catalog, small_book
 
@@ -122,3 +123,27 @@ def test_setting_after_an_expiry_closes_the_old_value_at_its_expiry(book: Lendta
     assert periods(book)[0][1:3] == ("2026-07-01", "2026-08-01")
     assert periods(book)[0][6:] == ("lendtag", "expired")
     assert "watch_list" not in shown(book, as_of=dt.date(2026, 8, 15))
+
+
+def test_a_run_finds_the_manual_values_by_their_partial_index(book: Lendtag) -> None:
+    """Expiry and retirement look for the few manual values through ix_tag_values_manual,
+    not by reading every run value (SQLite's plan; PostgreSQL plans by its statistics)."""
+    if book.store.dialect != "sqlite":
+        pytest.skip("SQLite's query plan")
+    seen: list[tuple[str, Any]] = []
+
+    def grab(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if "FROM tag_values" in statement:
+            seen.append((statement, parameters))
+
+    with book.store.write() as conn:
+        event.listen(book.store.engine, "before_cursor_execute", grab)
+        try:
+            expire_manual(conn, D)
+            close_unpublished_manual(conn, D)
+        finally:
+            event.remove(book.store.engine, "before_cursor_execute", grab)
+        assert len(seen) == 2
+        for statement, parameters in seen:
+            plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+            assert any("ix_tag_values_manual" in str(step) for step in plan), plan
