@@ -116,11 +116,6 @@ def branch_of(conn: Connection, code: str) -> tuple[bool, str | None]:
     return (row is not None, row.branch if row is not None else None)
 
 
-_BRANCH = select(Enterprise.__table__.c.branch).where(
-    Enterprise.__table__.c.credit_code == bindparam("code")
-)
-
-
 def _version_as_of(conn: Connection, current: Any, as_of: dt.date) -> Any:
     """The attributes valid on ``as_of``: the current row, or the past version covering it."""
     if as_of >= current.effective_from:
@@ -188,10 +183,12 @@ def show_customer(
     return out
 
 
-# the statements of one customer's page, built once with parameters (a statement object
-# keeps its cache key, so the engine finds its compiled SQL without rebuilding the key)
+# the statements of one customer's page and of the branch check, built once with parameters
+# (a statement object keeps its cache key, so the engine finds its compiled SQL without
+# rebuilding the key)
 _E = Enterprise.__table__
 _ENTERPRISE = select(_E).where(_E.c.credit_code == bindparam("code"))
+_BRANCH = select(_E.c.branch).where(_E.c.credit_code == bindparam("code"))
 _V = EnterpriseVersion.__table__
 _VERSIONS = (
     select(_V.c.valid_from, _V.c.valid_to, _V.c.batch_id)

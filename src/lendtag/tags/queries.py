@@ -61,16 +61,6 @@ def _labels(tags: list[Tag]) -> dict[str, Labels]:
     }
 
 
-def value_label(tag: Tag | None, value: str) -> dict[str, str] | None:
-    """The zh/en name of a category value (flags and numbers have none)."""
-    if tag is None or not tag.categories:
-        return None
-    for c in tag.categories:
-        if c.value == value:
-            return {"zh": c.name.zh, "en": c.name.en}
-    return None
-
-
 def _require_customer(conn: Connection, code: str) -> str:
     code = code.strip().upper()
     if conn.scalar(select(Enterprise.credit_code).where(Enterprise.credit_code == code)) is None:
