@@ -39,7 +39,7 @@ def test_values_on_duckdb_are_the_point_in_time_values(book: Lendtag) -> None:
         "inquiry_count": "3",
         "litigation_flag": "true",
     }
-    steps = {k for k in r.timings if not k.startswith("write_")}  # write_*: parts of write
+    steps = {k for k in r.timings if not k.startswith(("write_", "transfer_"))}  # parts
     assert steps == {"read", "compute", "diff", "transfer", "write"}
     assert {"write_history", "write_update", "write_insert", "write_outbox"} <= set(r.timings)
     with book.store.read() as conn:
@@ -136,3 +136,38 @@ def test_cli_runs_on_duckdb(tmp_path: Path) -> None:
     again = CliRunner().invoke(app, args)
     assert again.exit_code == 0, again.output
     assert '"changed": 0' in again.stdout
+
+
+def _attached(lt: Lendtag) -> set[str]:
+    """The databases attached to any connection in the pool (all checked out at once)."""
+    pooled = max(lt.store.engine.pool.checkedin(), 1)  # type: ignore[attr-defined]
+    conns = [lt.store.engine.connect() for _ in range(pooled)]
+    try:
+        return {r[1] for c in conns for r in c.exec_driver_sql("PRAGMA database_list").all()}
+    finally:
+        for c in conns:
+            c.close()
+
+
+def test_the_sqlite_transfer_file_is_detached_after_the_run(
+    sqlite_lt: Lendtag, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite the changes arrive in an attached file; once the run's transaction is
+    over no pooled connection has it, whether the run committed or failed."""
+    load_catalog(sqlite_lt)
+    small_book(sqlite_lt, tmp_path)
+    first = sqlite_lt.tags_run(D1, engine="duckdb")
+    assert first.changed > 0
+    assert "run_transfer" not in _attached(sqlite_lt)
+    second = sqlite_lt.tags_run(D2, engine="duckdb")  # attaches again: it was detached
+    assert second.changed > 0 and "run_transfer" not in _attached(sqlite_lt)
+
+    def fail(*_: object, **__: object) -> int:
+        raise RuntimeError("the disk is full")
+
+    before = sqlite_lt.tags_show(credit_code(1))
+    monkeypatch.setattr("lendtag.tags.run.apply_membership", fail)
+    with pytest.raises(RuntimeError, match="disk is full"):
+        sqlite_lt.tags_run(D2 + dt.timedelta(days=1), engine="duckdb")
+    assert "run_transfer" not in _attached(sqlite_lt)
+    assert sqlite_lt.tags_show(credit_code(1)) == before

@@ -72,6 +72,7 @@ class Computed:
     customers: int
     values: dict[str, int]  # tag code -> customers with a (non-NULL) value
     timings: dict[str, float] = field(default_factory=dict)  # step -> seconds
+    tables: str = ""  # where run_diff, run_events and run_moves are: "" = the temporary ones
 
 
 class Engine(Protocol):

@@ -24,7 +24,7 @@ from lendtag.engines.snapshot import (
     text_source,
 )
 from lendtag.engines.store import category_error
-from lendtag.engines.transfer import copy_to_store
+from lendtag.engines.transfer import Transfer, copy_to_store
 from lendtag.store.db import Store
 
 
@@ -91,40 +91,36 @@ class DuckDBEngine:
         timings["diff"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
-        conn = job.conn
-        copy_to_store(
-            conn,
-            duck,
-            "SELECT tag_code, credit_code, old_value, new_value FROM diff "
-            "ORDER BY credit_code, tag_code",
-            "run_diff",
-            ["tag_code", "credit_code", "old_value", "new_value"],
-            scratch,
-        )
-        copy_to_store(
-            conn,
-            duck,
-            "SELECT credit_code, CAST(to_json(struct_pack(run_id := CAST(? AS INTEGER), "
-            "as_of := CAST(? AS VARCHAR), credit_code := credit_code, changes := "
-            'list(struct_pack(tag := tag_code, "from" := old_value, "to" := new_value) '
-            "ORDER BY tag_code))) AS VARCHAR) AS payload FROM diff GROUP BY credit_code",
-            "run_events",
-            ["credit_code", "payload"],
-            scratch,
-            [job.run_id, job.as_of.isoformat()],
-        )
+        transfers = [
+            Transfer(
+                "SELECT tag_code, credit_code, old_value, new_value FROM diff "
+                "ORDER BY credit_code, tag_code",
+                "run_diff",
+                ["tag_code", "credit_code", "old_value", "new_value"],
+            ),
+            Transfer(
+                "SELECT credit_code, CAST(to_json(struct_pack(run_id := CAST(? AS INTEGER), "
+                "as_of := CAST(? AS VARCHAR), credit_code := credit_code, changes := "
+                'list(struct_pack(tag := tag_code, "from" := old_value, "to" := new_value) '
+                "ORDER BY tag_code))) AS VARCHAR) AS payload FROM diff GROUP BY credit_code "
+                "ORDER BY credit_code",
+                "run_events",
+                ["credit_code", "payload"],
+                [job.run_id, job.as_of.isoformat()],
+            ),
+        ]
         if job.full:
-            copy_to_store(
-                conn,
-                duck,
-                "SELECT segment_code, credit_code, entered FROM moves "
-                "ORDER BY segment_code, credit_code",
-                "run_moves",
-                ["segment_code", "credit_code", "entered"],
-                scratch,
+            transfers.append(
+                Transfer(
+                    "SELECT segment_code, credit_code, entered FROM moves "
+                    "ORDER BY segment_code, credit_code",
+                    "run_moves",
+                    ["segment_code", "credit_code", "entered"],
+                )
             )
+        tables = copy_to_store(job.conn, duck, transfers, scratch, timings)
         timings["transfer"] = time.perf_counter() - clock
-        return Computed(customers, values, timings)
+        return Computed(customers, values, timings, tables)
 
     def _snapshot(self, job: RunJob, duck: Any, scratch: Path) -> None:
         database = self.store.engine.url.database

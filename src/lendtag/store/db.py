@@ -20,6 +20,8 @@ from lendtag.settings import Settings
 from lendtag.store.errors import NotMigratedError, StoreError, UnauditedWriteError
 
 _WRITE_OPTION = "lendtag_write"
+ATTACHED_KEY = "lendtag_attached"
+"""Connection info key: the databases a write attached, detached when it is checked in."""
 _RECHECK_SECONDS = 5.0
 """How long a passed schema check holds before the store asks the database again."""
 
@@ -40,6 +42,19 @@ def _sqlite_engine(url: str, settings: Settings) -> Engine:
         cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache per connection
         cursor.close()
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, record: Any) -> None:
+        # A database a tag run attached (its transfer file) is detached once the run's
+        # transaction is over: SQLite refuses to detach one a transaction has read.
+        attached = record.info.pop(ATTACHED_KEY, None)
+        if not attached or dbapi_connection is None:
+            return
+        try:
+            for schema in attached:
+                dbapi_connection.execute(f"DETACH DATABASE {schema}")
+        except Exception:
+            record.invalidate()  # closed rather than handed out with the file attached
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

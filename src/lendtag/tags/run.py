@@ -179,10 +179,10 @@ def _run(
     expired = expire_manual(conn, as_of)
     retired = close_unpublished_manual(conn, as_of) if full else 0
     steps["write_manual"] = time.perf_counter() - clock
-    changed = apply_diff(conn, dialect, as_of, run_id, steps) + expired + retired
+    changed = apply_diff(conn, dialect, as_of, run_id, steps, computed.tables) + expired + retired
     reporter.update(3)
     mark = time.perf_counter()
-    moves = apply_membership(conn, as_of, run_id) if full else 0
+    moves = apply_membership(conn, as_of, run_id, computed.tables) if full else 0
     steps["write_segments"] = time.perf_counter() - mark
     mark = time.perf_counter()
     drop_run_tables(conn)
@@ -238,6 +238,7 @@ def apply_diff(
     as_of: dt.date,
     run_id: int,
     timings: dict[str, float] | None = None,
+    tables: str = "",
 ) -> int:
     """Write the changes in ``run_diff``: close old values into history, replace current
     values, and the outbox events of ``run_events``. Returns the number of changed values.
@@ -246,11 +247,12 @@ def apply_diff(
     period [as_of, as_of)), so the history holds every value that was ever current. The
     value of a tag this run does not compute (a retired tag) is closed with the reason
     ``retired``. ``timings``, if given, gets the seconds of each statement (write_*).
+    ``tables`` is the prefix of the engine's tables (``Computed.tables``).
     """
     steps = timings if timings is not None else {}
     params = {"as_of": as_of, "run": run_id}
     clock = time.perf_counter()
-    changed = int(conn.exec_driver_sql("SELECT COUNT(*) FROM run_diff").scalar() or 0)
+    changed = int(conn.exec_driver_sql(f"SELECT COUNT(*) FROM {tables}run_diff").scalar() or 0)
     if not changed:
         return 0
 
@@ -269,7 +271,7 @@ def apply_diff(
             "SELECT c.tag_code, c.credit_code, c.value, c.valid_from, :as_of, c.run_id, :run, "
             "c.fingerprint, c.source, c.set_by, c.reason, c.expires_on, "
             "CASE WHEN EXISTS (SELECT 1 FROM run_fingerprints f WHERE f.code = d.tag_code) "
-            "THEN NULL ELSE 'retired' END FROM run_diff d JOIN tag_values c "
+            f"THEN NULL ELSE 'retired' END FROM {tables}run_diff d JOIN tag_values c "
             "ON c.tag_code = d.tag_code AND c.credit_code = d.credit_code "
             "WHERE d.old_value IS NOT NULL"
         ),
@@ -285,7 +287,7 @@ def apply_diff(
             "UPDATE tag_values SET value = d.new_value, valid_from = :as_of, run_id = :run, "
             "fingerprint = (SELECT f.fingerprint FROM run_fingerprints f "
             "WHERE f.code = d.tag_code), source = 'run', set_by = NULL, reason = NULL, "
-            "expires_on = NULL FROM run_diff d WHERE tag_values.tag_code = d.tag_code "
+            f"expires_on = NULL FROM {tables}run_diff d WHERE tag_values.tag_code = d.tag_code "
             "AND tag_values.credit_code = d.credit_code "
             "AND d.old_value IS NOT NULL AND d.new_value IS NOT NULL"
         ),
@@ -293,11 +295,11 @@ def apply_diff(
     )
     lap("write_update")
     if conn.exec_driver_sql(
-        "SELECT 1 FROM run_diff WHERE new_value IS NULL LIMIT 1"
+        f"SELECT 1 FROM {tables}run_diff WHERE new_value IS NULL LIMIT 1"
     ).first():  # values that are gone
         conn.exec_driver_sql(
             "DELETE FROM tag_values WHERE (tag_code, credit_code) IN "
-            "(SELECT tag_code, credit_code FROM run_diff WHERE new_value IS NULL)"
+            f"(SELECT tag_code, credit_code FROM {tables}run_diff WHERE new_value IS NULL)"
         )
     lap("write_delete")
     conn.execute(  # new values, in run_diff's order, fingerprints looked up per tag
@@ -305,7 +307,7 @@ def apply_diff(
             "INSERT INTO tag_values (tag_code, credit_code, value, valid_from, run_id, "
             "fingerprint, source) SELECT d.tag_code, d.credit_code, d.new_value, :as_of, :run, "
             "(SELECT f.fingerprint FROM run_fingerprints f WHERE f.code = d.tag_code), 'run' "
-            "FROM run_diff d WHERE d.old_value IS NULL"
+            f"FROM {tables}run_diff d WHERE d.old_value IS NULL"
         ),
         params,
     )
@@ -314,7 +316,7 @@ def apply_diff(
     conn.execute(
         text(
             "INSERT INTO outbox (topic, key, payload, created_at) "
-            f"SELECT 'tags.changed', credit_code, {payload}, :now FROM run_events "
+            f"SELECT 'tags.changed', credit_code, {payload}, :now FROM {tables}run_events "
             "ORDER BY credit_code"
         ),
         {"now": utcnow()},

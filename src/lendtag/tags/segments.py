@@ -37,21 +37,22 @@ MEMBERS = cast(Table, SegmentMember.__table__)
 PAST = cast(Table, SegmentHistory.__table__)
 
 
-def apply_membership(conn: Connection, as_of: dt.date, run_id: int) -> int:
+def apply_membership(conn: Connection, as_of: dt.date, run_id: int, tables: str = "") -> int:
     """Write the segment moves of a run; returns the number of moves written.
 
     ``run_moves`` (segment_code, credit_code, entered 1/0) holds the customers who enter or
     leave a segment, ``run_fingerprints`` the definition fingerprint of each segment under
     ``segment:<code>`` (both filled by the run's engine, see ``lendtag.engines.base``).
     Leavers get a history row, entrants a membership row, each an outbox event.
+    ``tables`` is the prefix of the engine's tables (``Computed.tables``).
     """
     params: dict[str, Any] = {"as_of": as_of, "run": run_id, "now": utcnow()}
     event = _event_sql(conn.dialect.name)
     left = (
-        "FROM run_moves m JOIN segment_members s ON s.segment_code = m.segment_code "
+        f"FROM {tables}run_moves m JOIN segment_members s ON s.segment_code = m.segment_code "
         "AND s.credit_code = m.credit_code WHERE m.entered = 0"
     )
-    entered = "FROM run_moves m WHERE m.entered = 1"
+    entered = f"FROM {tables}run_moves m WHERE m.entered = 1"
     n_left = int(conn.execute(text(f"SELECT COUNT(*) {left}")).scalar() or 0)
     n_entered = int(conn.execute(text(f"SELECT COUNT(*) {entered}")).scalar() or 0)
     if n_left:
@@ -74,7 +75,7 @@ def apply_membership(conn: Connection, as_of: dt.date, run_id: int) -> int:
         conn.execute(
             text(
                 "DELETE FROM segment_members WHERE (segment_code, credit_code) IN "
-                "(SELECT segment_code, credit_code FROM run_moves WHERE entered = 0)"
+                f"(SELECT segment_code, credit_code FROM {tables}run_moves WHERE entered = 0)"
             )
         )
     if n_entered:
@@ -90,7 +91,7 @@ def apply_membership(conn: Connection, as_of: dt.date, run_id: int) -> int:
             text(
                 "INSERT INTO segment_members (segment_code, credit_code, valid_from, run_id, "
                 "fingerprint) SELECT m.segment_code, m.credit_code, :as_of, :run, f.fingerprint "
-                "FROM run_moves m JOIN run_fingerprints f ON f.code = 'segment:' || "
+                f"FROM {tables}run_moves m JOIN run_fingerprints f ON f.code = 'segment:' || "
                 "m.segment_code WHERE m.entered = 1 ORDER BY m.segment_code, m.credit_code"
             ),
             params,
