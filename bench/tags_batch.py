@@ -7,6 +7,9 @@ the same run:
 - the full run on DuckDB (``lendtag tags run --engine duckdb``), history write included;
 - ONE hand-written DuckDB query computing the same 52 values from the same source data
   (already in DuckDB), and the count of values where it and the store disagree;
+- the SQLite write floor: the hand-written query's values handed by ADBC into an empty,
+  unindexed SQLite table — the least any run keeping its values in SQLite spends writing
+  them (no key, history, events or audit), to show how much of the full run is the store;
 - a rerun for a later date after 1 % of customers changed (new attribute version and a new
   bureau report);
 - the in-store SQLite engine on a 100,000-customer store;
@@ -79,11 +82,8 @@ def baseline(duck: Any, as_of: dt.date) -> float:
     return time.perf_counter() - clock
 
 
-def mismatches(duck: Any, path: Path, scratch: Path) -> int:
-    """Values where the hand-written query and the store's current run values differ."""
-    source = text_source("tag_values", ["tag_code", "credit_code", "value"], "source = 'run'")
-    duck.execute("DROP TABLE IF EXISTS engine_values")
-    SqliteReader(str(path), scratch).load_all(duck, [(source, "engine_values")])
+def baseline_values() -> str:
+    """The hand-written query's values as stored text, one row per (tag, customer)."""
     parts = []
     for code, value_type in tags_catalog.TAG_TYPES.items():
         if value_type == "flag":
@@ -96,8 +96,33 @@ def mismatches(duck: Any, path: Path, scratch: Path) -> int:
             f"SELECT '{code}' AS tag_code, credit_code, {text} AS value FROM baseline "
             f"WHERE {code} IS NOT NULL"
         )
+    return " UNION ALL ".join(parts)
+
+
+def sqlite_write_floor(duck: Any, scratch: Path) -> tuple[float, int]:
+    """The least a run that keeps its values in SQLite must spend writing them: the
+    hand-written query's values handed by ADBC (C, no Python per row) into an empty
+    SQLite table with no key, no index, no history and no events. Returns (s, rows)."""
+    import adbc_driver_sqlite.dbapi as adbc
+
+    path = scratch / "floor.db"
+    clock = time.perf_counter()
+    reader = duck.sql(f"SELECT * FROM ({baseline_values()}) ORDER BY credit_code, tag_code")
+    with adbc.connect(str(path)) as target, target.cursor() as cursor:
+        rows = cursor.adbc_ingest("tag_values", reader.to_arrow_reader(200_000), mode="create")
+        target.commit()
+    seconds = time.perf_counter() - clock
+    path.unlink()
+    return seconds, int(rows)
+
+
+def mismatches(duck: Any, path: Path, scratch: Path) -> int:
+    """Values where the hand-written query and the store's current run values differ."""
+    source = text_source("tag_values", ["tag_code", "credit_code", "value"], "source = 'run'")
+    duck.execute("DROP TABLE IF EXISTS engine_values")
+    SqliteReader(str(path), scratch).load_all(duck, [(source, "engine_values")])
     query = (
-        f"SELECT COUNT(*) FROM ({' UNION ALL '.join(parts)}) AS h FULL OUTER JOIN "
+        f"SELECT COUNT(*) FROM ({baseline_values()}) AS h FULL OUTER JOIN "
         "engine_values AS e ON e.tag_code = h.tag_code AND e.credit_code = h.credit_code "
         "WHERE h.value IS DISTINCT FROM e.value"
     )
@@ -138,6 +163,8 @@ def main() -> None:
             base_s = baseline(duck, D1)
             log(f"hand-written DuckDB query: {base_s:.2f}s")
             figures["mismatches"] = mismatches(duck, big, scratch)
+            floor_s, floor_rows = sqlite_write_floor(duck, scratch)
+            log(f"SQLite write floor: {floor_rows} values in {floor_s:.2f}s")
             duck.close()
             changed = tags_data.change_one_percent(big, CHANGE_ON)
             rerun_s, rerun = timed_run(lt, D2, "duckdb")
@@ -147,6 +174,10 @@ def main() -> None:
             "values_written": full.changed,
             "baseline_hand_written_query_s": round(base_s, 2),
             "ratio_full_run_to_baseline": round(full_s / base_s, 2),
+            "sqlite_write_floor_s": round(floor_s, 2),
+            "sqlite_write_floor_values": floor_rows,
+            "ratio_sqlite_write_floor_to_baseline": round(floor_s / base_s, 2),
+            "ratio_full_run_to_sqlite_write_floor": round(full_s / floor_s, 2),
             "customers_changed_for_rerun": changed,
             "rerun_1pct_s": round(rerun_s, 2),
             "rerun_1pct_steps_s": {k: round(v, 2) for k, v in rerun.timings.items()},
