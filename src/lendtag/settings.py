@@ -43,6 +43,16 @@ class Settings(BaseSettings):
             "before failing, in milliseconds."
         ),
     )
+    sqlite_wal_size_limit_mb: int = Field(
+        default=64,
+        ge=0,
+        le=1_048_576,
+        description=(
+            "Size in MiB to which SQLite cuts its write-ahead log back once the log has been "
+            "checkpointed; without it the log keeps the size of the largest transaction "
+            "(gigabytes after a large tag run) for as long as a connection is open."
+        ),
+    )
     duckdb_memory_limit: str | None = Field(
         default=None,
         pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",

@@ -67,3 +67,30 @@ def test_every_setting_is_documented() -> None:
     for name, field in Settings.model_fields.items():
         assert field.description, name
         assert f"LENDTAG_{name.upper()}" in doc, name
+
+
+def _wal_mib_after_big_then_small_write(tmp_path: Path, **settings: int) -> float:
+    tmp_path.mkdir()
+    path = tmp_path / "wal.db"
+    store = Store(Settings(database_url=f"sqlite:///{path}", **settings))  # type: ignore[arg-type]
+    try:
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("CREATE TABLE filler (x TEXT)")
+            conn.exec_driver_sql(
+                "INSERT INTO filler SELECT printf('%.1000c', 'x') FROM "
+                "(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                "WHERE i < 6000) SELECT i FROM n)"
+            )
+        for _ in range(2):  # the first checkpoints, the next write starts the log afresh
+            with store.engine.begin() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                conn.exec_driver_sql("INSERT INTO filler VALUES ('y')")
+        return Path(f"{path}-wal").stat().st_size / 2**20
+    finally:
+        store.engine.dispose()
+
+
+def test_the_write_ahead_log_is_cut_back_after_a_large_transaction(tmp_path: Path) -> None:
+    """A 6 MiB transaction leaves a 6 MiB log behind unless the limit cuts it back."""
+    assert _wal_mib_after_big_then_small_write(tmp_path / "a", sqlite_wal_size_limit_mb=64) > 5
+    assert _wal_mib_after_big_then_small_write(tmp_path / "b", sqlite_wal_size_limit_mb=1) <= 1

@@ -41,6 +41,7 @@ def _sqlite_engine(url: str, settings: Settings) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={int(settings.sqlite_busy_timeout_ms)}")
         cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB of page cache per connection
+        cursor.execute(f"PRAGMA journal_size_limit={int(settings.sqlite_wal_size_limit_mb) << 20}")
         cursor.close()
 
     @event.listens_for(engine, "checkin")
