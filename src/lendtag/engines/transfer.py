@@ -61,6 +61,9 @@ def copy_to_store(
     import adbc_driver_sqlite.dbapi as adbc
 
     path = scratch / "transfer.db"
+    # ADBC carries its own copy of SQLite (see lendtag.engines.sqlite_export): its
+    # connection must be closed before the run's connection opens the file, or closing it
+    # would drop the POSIX locks the other copy holds on it.
     with adbc.connect(str(path)) as target, target.cursor() as cursor:
         for transfer in transfers:
             clock = time.perf_counter()
@@ -75,20 +78,25 @@ def copy_to_store(
     return SQLITE_TABLES
 
 
+def _query(duck: Any, transfer: Transfer) -> str:
+    """A query for the transfer's rows that needs no parameters: one with parameters is
+    run once into a DuckDB temporary table (neither an Arrow reader nor ``COPY`` takes
+    parameters)."""
+    if not transfer.params:
+        return transfer.query
+    duck.execute(
+        f"CREATE OR REPLACE TEMPORARY TABLE _transfer AS {transfer.query}", transfer.params
+    )
+    return "SELECT * FROM _transfer"
+
+
 def _reader(duck: Any, transfer: Transfer) -> Any:
     """An Arrow stream of the transfer's rows, in the query's order."""
-    query = transfer.query
-    if transfer.params:
-        duck.execute(f"CREATE OR REPLACE TEMPORARY TABLE _transfer AS {query}", transfer.params)
-        query = "SELECT * FROM _transfer"
-    return duck.sql(query).to_arrow_reader(BATCH_ROWS)
+    return duck.sql(_query(duck, transfer)).to_arrow_reader(BATCH_ROWS)
 
 
 def _copy_postgres(conn: Connection, duck: Any, transfer: Transfer, scratch: Path) -> None:
-    query = transfer.query
-    if transfer.params:
-        duck.execute(f"CREATE OR REPLACE TEMPORARY TABLE _transfer AS {query}", transfer.params)
-        query = "SELECT * FROM _transfer"
+    query = _query(duck, transfer)
     driver = conn.connection.driver_connection
     path = scratch / f"{transfer.table}.csv"
     duck.execute(f"COPY ({query}) TO '{path}' (FORMAT csv, HEADER false, QUOTE '\"')")
